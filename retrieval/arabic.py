@@ -1,0 +1,78 @@
+"""Arabic-aware text normalisation, tokenisation and language detection.
+
+The same functions serve indexing and querying, so an unvocalised question written with bare
+alefs or ه for ة still matches the article's spelling. Display text is never normalised.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+import stopwordsiso
+
+from retrieval.models import Language
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # + tatweel
+_LETTER_MAP = str.maketrans(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+        "ى": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه",
+        "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
+        "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+    }
+)
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+# Conjunction/preposition + article prefixes that Snowball leaves on ("والطائرات").
+_CONJUNCTION = re.compile(r"^[وف](?=\w\w)")
+_PREFIX = re.compile(r"^(?:[وف]?(?:بال|كال|لل|ال)|[وف](?=\w{3}))")
+
+
+def normalise(text: str) -> str:
+    """Fold spelling variants: diacritics, tatweel, alef/hamza forms, ى/ي, ة/ه, digits, case."""
+    return _DIACRITICS.sub("", text).translate(_LETTER_MAP).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised word tokens (letters and digits)."""
+    return _TOKEN.findall(normalise(text))
+
+
+@lru_cache(maxsize=1)
+def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
+    return Stemmer.Stemmer("arabic"), Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Arabic and English function words, normalised the same way as tokens."""
+    words = stopwordsiso.stopwords(["ar", "en"])
+    return frozenset(normalise(w) for w in words)
+
+
+def stem(token: str) -> str:
+    """Light stem of one normalised token: strip clitic prefixes, then Snowball."""
+    arabic, english = _stemmers()
+    if _ARABIC_LETTER.match(token):
+        bare = _PREFIX.sub("", token) if len(token) > 4 else token
+        return arabic.stemWord(bare) or bare
+    return english.stemWord(token)
+
+
+def stems(text: str, drop_stopwords: bool = False) -> list[str]:
+    """Stemmed tokens of `text`, optionally without function words."""
+    words = tokens(text)
+    if drop_stopwords:
+        stop = stopwords()
+        words = [w for w in words if w not in stop and _CONJUNCTION.sub("", w) not in stop]
+    return [stem(w) for w in words]
+
+
+def detect_language(text: str) -> Language:
+    """Arabic when Arabic letters outnumber Latin ones; English otherwise."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    return "ar" if arabic >= latin and arabic > 0 else "en"

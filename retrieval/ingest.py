@@ -1,0 +1,129 @@
+"""Incremental, crash-safe sync of a corpus folder into the store, by content hash."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.chunking import chunk_sentences, embedding_text
+from retrieval.corpus import iter_articles
+from retrieval.embedders import Embedder
+from retrieval.manifest import Entry, Manifest
+from retrieval.models import Article
+from retrieval.search import index_article
+from retrieval.store import CHUNKS, SENTENCES, VectorStore
+
+log = logging.getLogger(__name__)
+SAVE_EVERY = 50  # articles between manifest saves during a long run
+
+
+@dataclass
+class IngestReport:
+    """What one sync did, by article id (skipped: files that could not be used)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, object]:
+        """The `--json` shape: counts, plus the skipped files with reasons."""
+        summary: dict[str, object] = {k: len(v) for k, v in asdict(self).items() if k != "skipped"}
+        summary["skipped"] = self.skipped
+        return summary
+
+
+class CachedEmbedder:
+    """Embeds each distinct text once per run (synthetic and syndicated corpora repeat sentences)."""
+
+    def __init__(self, embedder: Embedder, batch_size: int) -> None:
+        self._embedder = embedder
+        self._batch_size = batch_size
+        self._cache: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        for begin in range(0, len(todo), self._batch_size):
+            batch = todo[begin : begin + self._batch_size]
+            for text, vector in zip(batch, self._embedder.embed_passages(batch)):
+                self._cache[text] = vector
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+
+def _store_article(article: Article, store: VectorStore, embed: CachedEmbedder, chunk_chars: int) -> None:
+    indexed = index_article(article, chunk_chars)
+    quotable = [s for s in indexed.sentences if s.quotable]
+    chunk_texts = [embedding_text(chunk_sentences(c, indexed.sentences)) for c in indexed.chunks]
+    store.replace_article(
+        article.article_id,
+        article.content_hash,
+        spans={CHUNKS: indexed.chunks, SENTENCES: quotable},
+        vectors={CHUNKS: embed.embed(chunk_texts), SENTENCES: embed.embed([s.text for s in quotable])},
+    )
+
+
+def sync(
+    corpus_dir: Path,
+    manifest: Manifest,
+    store: VectorStore,
+    embedder: Embedder,
+    *,
+    chunk_chars: int,
+    batch_size: int = 32,
+    progress: Callable[[int], Callable[[], None]] | None = None,
+) -> IngestReport:
+    """Make the store match the folder: add new, replace changed, delete removed articles.
+
+    Unchanged articles cost no embedding. A file that cannot be read is reported and skipped;
+    if it was indexed before, its indexed version stays. The manifest is saved after the store
+    is written, so an interrupted run leaves the previous index usable and the next run redoes
+    whatever it did not record.
+    """
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    report = IngestReport()
+    seen: set[str] = set()
+    pending: list[Article] = []
+    for item in iter_articles(corpus_dir):
+        if isinstance(item, tuple):
+            path, error = item
+            seen.add(path.stem)
+            report.skipped.append({"path": str(path), "reason": str(error)})
+            continue
+        seen.add(item.article_id)
+        entry = manifest.entries.get(item.article_id)
+        if entry and entry.content_hash == item.content_hash:
+            entry.meta, entry.path = item.meta, item.path
+            report.unchanged.append(item.article_id)
+        else:
+            pending.append(item)
+
+    manifest.embedder = embedder.name
+    embed = CachedEmbedder(embedder, batch_size)
+    tick = progress(len(pending)) if progress else None
+    for done, article in enumerate(pending, start=1):
+        manifest.write_snapshot(article)
+        _store_article(article, store, embed, chunk_chars)
+        known = article.article_id in manifest.entries
+        (report.updated if known else report.added).append(article.article_id)
+        manifest.entries[article.article_id] = Entry(article.content_hash, article.path, article.meta)
+        if done % SAVE_EVERY == 0:
+            manifest.save()
+        if tick:
+            tick()
+
+    for article_id in sorted(set(manifest.entries) - seen):
+        store.delete_article(article_id)
+        del manifest.entries[article_id]
+        report.removed.append(article_id)
+    manifest.save()
+    manifest.remove_stale_snapshots()
+    return report
+

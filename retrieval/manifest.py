@@ -1,0 +1,94 @@
+"""What the store holds: article id -> content hash, metadata and a snapshot of the indexed text.
+
+The manifest is written atomically (temp file + rename) only after the store holds an article's
+vectors, so a crash leaves the previous state readable. Snapshots keep the exact text that was
+indexed, so quotes are verified against what offsets point into even if the file changed since.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from retrieval.models import Article, ArticleMeta
+
+MANIFEST_FILE = "manifest.json"
+SNAPSHOT_DIR = "articles"
+
+
+@dataclass
+class Entry:
+    """One indexed article."""
+
+    content_hash: str
+    path: str
+    meta: ArticleMeta
+
+
+@dataclass
+class Manifest:
+    """Indexed articles of one data directory."""
+
+    data_dir: Path
+    embedder: str = ""
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Manifest:
+        path = data_dir / MANIFEST_FILE
+        if not path.is_file():
+            return cls(data_dir)
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        entries = {
+            article_id: Entry(e["content_hash"], e["path"], ArticleMeta(**e["meta"]))
+            for article_id, e in raw["articles"].items()
+        }
+        return cls(data_dir, raw.get("embedder", ""), entries)
+
+    def save(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "embedder": self.embedder,
+            "articles": {
+                article_id: {"content_hash": e.content_hash, "path": e.path, "meta": asdict(e.meta)}
+                for article_id, e in sorted(self.entries.items())
+            },
+        }
+        target = self.data_dir / MANIFEST_FILE
+        temp = target.with_suffix(".tmp")
+        with temp.open("w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+
+    def snapshot_path(self, article_id: str, content_hash: str) -> Path:
+        return self.data_dir / SNAPSHOT_DIR / f"{article_id}-{content_hash}.txt"
+
+    def write_snapshot(self, article: Article) -> None:
+        path = self.snapshot_path(article.article_id, article.content_hash)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(".tmp")
+        temp.write_text(article.raw_text, encoding="utf-8", newline="")
+        os.replace(temp, path)
+
+    def load_article(self, article_id: str) -> Article:
+        entry = self.entries[article_id]
+        path = self.snapshot_path(article_id, entry.content_hash)
+        text = ""
+        if path.is_file():
+            with path.open(encoding="utf-8", newline="") as handle:
+                text = handle.read()
+        return Article(article_id, entry.path, text, entry.content_hash, entry.meta)
+
+    def remove_stale_snapshots(self) -> None:
+        """Delete snapshots that no manifest entry points at any more."""
+        folder = self.data_dir / SNAPSHOT_DIR
+        if not folder.is_dir():
+            return
+        keep = {self.snapshot_path(i, e.content_hash).name for i, e in self.entries.items()}
+        for path in folder.iterdir():
+            if path.name not in keep:
+                path.unlink(missing_ok=True)

@@ -1,0 +1,98 @@
+"""Plain data passed between layers. Offsets always index the raw article text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Language = Literal["ar", "en"]
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """Hand-edited metadata from seeds/articles.toml."""
+
+    title: str = ""
+    publisher: str = ""
+    date: str = ""
+    language: str = "ar"
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source file: its id is the file stem; `raw_text` is the file exactly as read."""
+
+    article_id: str
+    path: str
+    raw_text: str
+    content_hash: str
+    meta: ArticleMeta = field(default_factory=ArticleMeta)
+
+    @property
+    def title(self) -> str:
+        return self.meta.title or self.article_id
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of an article: `text == article.raw_text[start:end]`."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def span_id(self) -> str:
+        return f"{self.article_id}:{self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class Sentence(Span):
+    """A sentence; `quotable` is False for headings, captions and other fragments."""
+
+    quotable: bool = True
+
+
+@dataclass(frozen=True)
+class Chunk(Span):
+    """A few sentences, a few hundred characters, overlapping its neighbour by one sentence."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score."""
+
+    chunk: Chunk
+    score: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Numbered citation: `quote == raw_text[start:end]` of the article, checked before display."""
+
+    n: int
+    article_id: str
+    title: str
+    publisher: str
+    date: str
+    url: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a user sees: text with [n] markers, the citations they point to, and how it was made."""
+
+    question: str
+    language: Language
+    text: str
+    citations: tuple[Citation, ...]
+    answered: bool
+    generator: str = "extractive"
+    status: Literal["answered", "not_found", "unavailable"] = "answered"
+    fallback: str | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,64 @@
+"""Match Latin-script names to their Arabic spellings by consonant skeleton.
+
+English questions share no words with Arabic articles, but names and places survive
+transliteration: "Patrushev" and "باتروشيف" both reduce to B-T-R-SH-F. Vowels are dropped and
+letters that transliterate into each other share a class.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from retrieval.arabic import normalise
+
+_LATIN_DIGRAPHS = {"sh": "S", "ch": "S", "kh": "X", "gh": "G", "th": "T", "ph": "B", "zh": "G", "ts": "T"}
+_LATIN_LETTERS = {
+    "b": "B", "p": "B", "f": "B", "v": "B", "t": "T", "d": "D", "k": "K", "c": "K", "q": "K",
+    "g": "G", "j": "G", "s": "s", "z": "Z", "x": "Ks", "r": "R", "l": "L", "m": "M", "n": "N", "h": "H",
+}
+_ARABIC_LETTERS = {
+    "ب": "B", "ف": "B", "ت": "T", "ط": "T", "ث": "s", "د": "D", "ض": "D", "ذ": "Z", "ز": "Z",
+    "ظ": "Z", "ك": "K", "ق": "K", "غ": "G", "ج": "G", "س": "s", "ص": "s", "ش": "S", "خ": "X",
+    "ح": "H", "ه": "H", "ر": "R", "ل": "L", "م": "M", "ن": "N",
+}
+_ARABIC_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
+_MIN_RATIO = 0.75
+
+
+def latin_skeleton(word: str) -> str:
+    """Consonant classes of a Latin-script word."""
+    word = word.lower()
+    out, i = [], 0
+    while i < len(word):
+        pair = word[i : i + 2]
+        if pair in _LATIN_DIGRAPHS:
+            out.append(_LATIN_DIGRAPHS[pair])
+            i += 2
+            continue
+        out.append(_LATIN_LETTERS.get(word[i], ""))
+        i += 1
+    return re.sub(r"(.)\1+", r"\1", "".join(out))
+
+
+def arabic_skeletons(word: str) -> set[str]:
+    """Consonant classes of an Arabic word, with and without common clitic prefixes."""
+    word = normalise(word)
+    forms = {word} | {word[len(p) :] for p in _ARABIC_PREFIXES if word.startswith(p) and len(word) > len(p) + 2}
+    forms |= {f[:-1] for f in forms if f.endswith("ه")}  # feminine ending (ة, normalised)
+    return {re.sub(r"(.)\1+", r"\1", "".join(_ARABIC_LETTERS.get(c, "") for c in f)) for f in forms}
+
+
+def name_found(latin_word: str, arabic_skeleton_set: set[str]) -> bool:
+    """Whether a Latin-script name plausibly appears among the given Arabic word skeletons."""
+    target = latin_skeleton(latin_word)
+    if len(target) < 2:
+        return False
+    if target in arabic_skeleton_set:
+        return True
+    if len(target) < 4:
+        return False
+    return any(
+        abs(len(s) - len(target)) <= 2 and SequenceMatcher(None, target, s).ratio() >= _MIN_RATIO
+        for s in arabic_skeleton_set
+    )
