@@ -178,7 +178,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"isnad: invalid settings:\n{exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
     from retrieval.store import StoreError
 
     try:

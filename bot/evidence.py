@@ -1,9 +1,13 @@
 """Choose the sentences that answer a question, and decide whether the sources answer it at all.
 
 Cosine similarity alone cannot tell "answerable" from "merely on topic" (scores shift with the
-question's language), so the decision also looks inside the best sentences: do the question's
-key terms (Arabic, after normalisation and stemming, weighted by rarity), its names (across
-scripts, for English questions) and, for "how many" questions, a number appear there?
+question's language), so the decision also looks inside the best sentences and their neighbours:
+- Arabic questions: the share of the question's key terms (normalised, stemmed, weighted by
+  rarity) found there;
+- English questions: the share of its names (matched across scripts by consonant skeleton) and
+  numbers found there, and at least one of them specific to few sentences, unless the dense
+  match is strong;
+- "how many" questions: a number the question did not already contain.
 """
 
 from __future__ import annotations
@@ -13,40 +17,52 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.arabic import normalise, stem, stems, stopwords, tokens
+from retrieval.arabic import normalise, stems, stopwords, tokens
 from retrieval.models import Language, Sentence
 from retrieval.search import Candidate, CorpusView, SearchResult
-from retrieval.transliteration import arabic_skeletons, name_found
+from retrieval.transliteration import latin_skeleton, skeleton_matches, text_skeletons
 
 LEXICAL_WEIGHT = {"ar": 0.12, "en": 0.04}
-NEIGHBOUR_CREDIT = 0.5  # a term found only in the preceding sentence counts half
-MIN_COVERAGE = {"ar": 0.5, "en": 0.5}
 MIN_SIMILARITY = {"ar": 0.80, "en": 0.77}
+MIN_COVERAGE = {"ar": 0.48, "en": 0.5}
+STRONG_SIMILARITY_EN = 0.81  # an English match this close needs no specific name
+MIN_SPECIFIC_IDF = 2.0  # a name found in at most ~1/7 of the sentences
 SAME_ARTICLE_MARGIN = 0.02
 OTHER_ARTICLE_MARGIN = 0.045
 _COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b|(?:^|\s)كم(?:\s|$)", re.IGNORECASE)
-_NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z]+")
 _NUMBER = re.compile(r"\d+")
+_STANDALONE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A name or number from an English question, with how rare it is in the corpus."""
+
+    text: str
+    skeleton: str
+    idf: float
+
+
+@dataclass(frozen=True)
 class QuestionTerms:
-    """What the evidence must contain: weighted stems, Latin-script names, numbers."""
+    """What the evidence should contain."""
 
     language: Language
     weights: dict[str, float]
-    names: tuple[str, ...]
+    anchors: tuple[Anchor, ...]
     numbers: frozenset[str]
     wants_count: bool
 
 
 @dataclass(frozen=True)
 class Scored:
-    """A candidate with the share of the question's terms found in and just before it."""
+    """A candidate, the share of the question's terms around it, and its combined score."""
 
     candidate: Candidate
     coverage: float
+    specific: bool
     score: float
 
     @property
@@ -54,63 +70,68 @@ class Scored:
         return self.candidate.sentence
 
 
+def _idf(frequency: int, total: int) -> float:
+    return math.log((total + 1) / (frequency + 0.5))
+
+
 def question_terms(question: str, language: Language, view: CorpusView) -> QuestionTerms:
-    """Key terms of a question; Arabic stems are weighted by inverse sentence frequency."""
-    weights: dict[str, float] = {}
-    for term in stems(question, drop_stopwords=True):
-        weights[term] = math.log((view.sentence_count + 1) / (view.sentence_frequency.get(term, 0) + 0.5))
-    stop = stopwords()
-    names = tuple(
-        dict.fromkeys(
-            w for w in _NAME.findall(question) if w.lower() not in stop and not _NUMBER.search(w)
-        )
-    )
+    """Key terms of a question. A term absent from the corpus weighs like one seen once."""
+    total = view.sentence_count
+    weights = {t: _idf(max(1, view.sentence_frequency.get(t, 0)), total) for t in stems(question, True)}
+    anchors: list[Anchor] = []
+    if language == "en":
+        stop = stopwords()
+        for word in dict.fromkeys(_NAME.findall(question)):
+            skeleton = latin_skeleton(word)
+            if word.lower() not in stop and len(skeleton) >= 2:
+                anchors.append(Anchor(word, skeleton, _idf(view.skeleton_count(skeleton), total)))
+        for number in dict.fromkeys(_NUMBER.findall(question)):
+            anchors.append(Anchor(number, number, _idf(view.sentence_frequency.get(number, 0), total)))
     return QuestionTerms(
         language=language,
         weights=weights,
-        names=names if language == "en" else (),
-        numbers=frozenset(_NUMBER.findall(question)),
+        anchors=tuple(anchors),
+        numbers=frozenset(_NUMBER.findall(normalise(question))),
         wants_count=bool(_COUNT_QUESTION.search(question)),
     )
 
 
-def _context(sentence: Sentence, view: CorpusView) -> tuple[set[str], set[str], set[str]]:
-    """Stems of the sentence, stems of the sentence before it, and skeletons of both."""
-    before = view.previous_sentence(sentence)
-    own = set(stems(sentence.text))
-    previous = set(stems(before.text)) if before else set()
-    skeletons = set().union(*(arabic_skeletons(w) for w in tokens(sentence.text + " " + (before.text if before else ""))))
-    return own, previous, skeletons
+def _window(sentence: Sentence, view: CorpusView) -> str:
+    """The sentence with its neighbours: pronouns and subjects often sit one sentence away."""
+    return " ".join(s.text for s in view.neighbourhood(sentence))
 
 
-def coverage(terms: QuestionTerms, sentence: Sentence, view: CorpusView) -> float:
-    """Weighted share (0..1) of the question's terms present in the sentence or just before it."""
-    own, previous, skeletons = _context(sentence, view)
-    if terms.language == "ar":
-        total = sum(terms.weights.values())
-        if not total:
-            return 0.0
-        found = sum(
-            w * (1.0 if t in own else NEIGHBOUR_CREDIT if t in previous else 0.0)
-            for t, w in terms.weights.items()
-        )
-        return found / total
-    anchors = [*terms.names, *terms.numbers]
-    if not anchors:
-        return 0.0
-    digits = own | previous
-    found = sum(1 for n in terms.names if name_found(n, skeletons))
-    found += sum(1 for n in terms.numbers if stem(n) in digits)
-    return found / len(anchors)
+def _arabic_coverage(terms: QuestionTerms, window: str) -> float:
+    total = sum(terms.weights.values())
+    present = set(stems(window))
+    return sum(w for t, w in terms.weights.items() if t in present) / total if total else 0.0
+
+
+def _found_anchors(terms: QuestionTerms, window: str) -> list[Anchor]:
+    words = tokens(window)
+    skeletons = text_skeletons(words)
+    numbers = set(words)
+    return [
+        a for a in terms.anchors
+        if (a.text in numbers if a.text.isdigit() else any(skeleton_matches(a.skeleton, s) for s in skeletons))
+    ]
 
 
 def score(result: SearchResult, terms: QuestionTerms, view: CorpusView) -> list[Scored]:
-    """Candidates ranked by similarity plus a bonus for the question's terms they contain."""
+    """Candidates ranked by similarity plus a bonus for the question's terms around them."""
     weight = LEXICAL_WEIGHT[terms.language]
     scored = []
     for candidate in result.candidates:
-        share = coverage(terms, candidate.sentence, view)
-        scored.append(Scored(candidate, share, candidate.similarity + weight * share))
+        window = _window(candidate.sentence, view)
+        if terms.language == "ar":
+            share, specific = _arabic_coverage(terms, window), True
+            bonus = (share + _arabic_coverage(terms, candidate.sentence.text)) / 2
+        else:
+            found = _found_anchors(terms, window)
+            share = len(found) / len(terms.anchors) if terms.anchors else 0.0
+            specific = any(a.idf >= MIN_SPECIFIC_IDF for a in found)
+            bonus = share
+        scored.append(Scored(candidate, share, specific, candidate.similarity + weight * bonus))
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored
 
@@ -135,8 +156,9 @@ def select(scored: Sequence[Scored], limit: int) -> list[Scored]:
 
 def _has_new_number(sentence: Sentence, terms: QuestionTerms) -> bool:
     """A standalone number that the question does not already contain and that is not a year."""
-    standalone = re.findall(r"(?<![\w-])\d+(?![\w-])", normalise(sentence.text))
-    return any(n not in terms.numbers and not _YEAR.match(n) for n in standalone)
+    return any(
+        n not in terms.numbers and not _YEAR.match(n) for n in _STANDALONE_NUMBER.findall(normalise(sentence.text))
+    )
 
 
 def answerable(evidence: Sequence[Scored], terms: QuestionTerms) -> bool:
@@ -144,9 +166,10 @@ def answerable(evidence: Sequence[Scored], terms: QuestionTerms) -> bool:
     if not evidence:
         return False
     best = evidence[0]
-    if best.candidate.similarity < MIN_SIMILARITY[terms.language]:
+    similarity = best.candidate.similarity
+    if similarity < MIN_SIMILARITY[terms.language] or best.coverage < MIN_COVERAGE[terms.language]:
         return False
-    if best.coverage < MIN_COVERAGE[terms.language]:
+    if terms.language == "en" and not (best.specific or similarity >= STRONG_SIMILARITY_EN):
         return False
     if terms.wants_count and not any(_has_new_number(e.sentence, terms) for e in evidence):
         return False

@@ -46,10 +46,14 @@ def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
     return Stemmer.Stemmer("arabic"), Stemmer.Stemmer("english")
 
 
+# Question words that stopwordsiso's lists lack; they say what is asked, not what about.
+_QUESTION_WORDS = ("لماذا", "بماذا", "ماذا", "متى", "أين", "كيف", "كم", "هل", "أي", "لمن", "ممن")
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """Arabic and English function words, normalised the same way as tokens."""
-    words = stopwordsiso.stopwords(["ar", "en"])
+    """Arabic and English function words and question words, normalised like tokens."""
+    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS)
     return frozenset(normalise(w) for w in words)
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import bm25s
 import numpy as np
 
 from retrieval.arabic import stems
+
+# bm25s sets its logger to DEBUG on import; let the application's logging level decide.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 
 class LexicalIndex:

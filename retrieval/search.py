@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from config.settings import SearchSettings
-from retrieval.arabic import stems
+from retrieval.arabic import stems, tokens
 from retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from retrieval.corpus import content_lines
 from retrieval.embedders import Embedder
@@ -17,6 +17,7 @@ from retrieval.lexical import LexicalIndex
 from retrieval.manifest import Manifest
 from retrieval.models import Article, Chunk, Passage, Sentence
 from retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore
+from retrieval.transliteration import skeleton_matches, text_skeletons
 
 RRF_K = 60
 
@@ -49,12 +50,16 @@ class CorpusView:
         self.chunks = [c for a in self.articles.values() for c in a.chunks]
         self._chunk_by_id = {c.span_id: c for c in self.chunks}
         self._sentence_by_id = {s.span_id: s for a in self.articles.values() for s in a.sentences}
-        self._previous = {
-            s.span_id: before for a in self.articles.values() for before, s in zip(a.sentences, a.sentences[1:])
-        }
+        pairs = [(before, s) for a in self.articles.values() for before, s in zip(a.sentences, a.sentences[1:])]
+        self._previous = {s.span_id: before for before, s in pairs}
+        self._next = {before.span_id: s for before, s in pairs}
+        self._skeleton_cache: dict[str, int] = {}
         self.sentence_count = len(self._sentence_by_id)
         self.sentence_frequency = Counter(
             term for a in self.articles.values() for s in a.sentences for term in set(stems(s.text))
+        )
+        self.skeleton_frequency = Counter(
+            sk for a in self.articles.values() for s in a.sentences for sk in text_skeletons(tokens(s.text))
         )
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
@@ -71,8 +76,19 @@ class CorpusView:
     def sentence(self, span_id: str) -> Sentence | None:
         return self._sentence_by_id.get(span_id)
 
-    def previous_sentence(self, sentence: Sentence) -> Sentence | None:
-        return self._previous.get(sentence.span_id)
+    def neighbourhood(self, sentence: Sentence) -> list[Sentence]:
+        """The sentence with the one before and the one after it in its article."""
+        before = self._previous.get(sentence.span_id)
+        after = self._next.get(sentence.span_id)
+        return [s for s in (before, sentence, after) if s is not None]
+
+    def skeleton_count(self, skeleton: str) -> int:
+        """How many sentences hold a word with this consonant skeleton (or a near match)."""
+        if skeleton not in self._skeleton_cache:
+            self._skeleton_cache[skeleton] = sum(
+                count for sk, count in self.skeleton_frequency.items() if skeleton_matches(skeleton, sk)
+            )
+        return self._skeleton_cache[skeleton]
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:
         return chunk_sentences(chunk, self.articles[chunk.article_id].sentences)

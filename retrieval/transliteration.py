@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from retrieval.arabic import normalise
 
@@ -23,7 +24,7 @@ _ARABIC_LETTERS = {
     "ح": "H", "ه": "H", "ر": "R", "ل": "L", "م": "M", "ن": "N",
 }
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
-_MIN_RATIO = 0.75
+_MIN_RATIO = 0.8
 
 
 def latin_skeleton(word: str) -> str:
@@ -41,24 +42,32 @@ def latin_skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", "".join(out))
 
 
-def arabic_skeletons(word: str) -> set[str]:
+@lru_cache(maxsize=200_000)
+def arabic_skeletons(word: str) -> frozenset[str]:
     """Consonant classes of an Arabic word, with and without common clitic prefixes."""
     word = normalise(word)
     forms = {word} | {word[len(p) :] for p in _ARABIC_PREFIXES if word.startswith(p) and len(word) > len(p) + 2}
     forms |= {f[:-1] for f in forms if f.endswith("ه")}  # feminine ending (ة, normalised)
-    return {re.sub(r"(.)\1+", r"\1", "".join(_ARABIC_LETTERS.get(c, "") for c in f)) for f in forms}
+    return frozenset(re.sub(r"(.)\1+", r"\1", "".join(_ARABIC_LETTERS.get(c, "") for c in f)) for f in forms)
 
 
-def name_found(latin_word: str, arabic_skeleton_set: set[str]) -> bool:
+def text_skeletons(words: list[str]) -> frozenset[str]:
+    """All skeletons of a list of (Arabic) words."""
+    return frozenset().union(*(arabic_skeletons(w) for w in words))
+
+
+def skeleton_matches(target: str, skeleton: str) -> bool:
+    """Equal skeletons, or for longer names nearly equal ones (vowel-letter and spelling noise)."""
+    if target == skeleton:
+        return True
+    return (
+        len(target) >= 4
+        and abs(len(skeleton) - len(target)) <= 1
+        and SequenceMatcher(None, target, skeleton).ratio() >= _MIN_RATIO
+    )
+
+
+def name_found(latin_word: str, skeletons: frozenset[str]) -> bool:
     """Whether a Latin-script name plausibly appears among the given Arabic word skeletons."""
     target = latin_skeleton(latin_word)
-    if len(target) < 2:
-        return False
-    if target in arabic_skeleton_set:
-        return True
-    if len(target) < 4:
-        return False
-    return any(
-        abs(len(s) - len(target)) <= 2 and SequenceMatcher(None, target, s).ratio() >= _MIN_RATIO
-        for s in arabic_skeleton_set
-    )
+    return len(target) >= 2 and any(skeleton_matches(target, s) for s in skeletons)
