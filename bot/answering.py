@@ -116,6 +116,8 @@ class Answerer:
             return self._message_answer(question, language, "search_unavailable", started, status="unavailable")
         retrieved = time.perf_counter()
         view = searcher.view
+        if not view.articles:
+            return self._message_answer(question, language, "no_index", started, retrieved)
         terms = evidence.question_terms(question, language, view)
         chosen = evidence.select(evidence.score(result, terms, view), self.settings.search.max_citations)
         if not evidence.answerable(chosen, terms):
