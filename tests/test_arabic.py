@@ -1,0 +1,100 @@
+"""Arabic normalisation, stemming and language detection (retrieval/arabic.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retrieval.arabic import detect_language, normalise, stems, tokens
+
+
+@pytest.mark.parametrize(
+    ("variant", "folded"),
+    [
+        ("أحمد", "احمد"),
+        ("إيران", "ايران"),
+        ("آسيا", "اسيا"),
+        ("ٱلله", "الله"),
+        ("مصطفى", "مصطفي"),
+        ("مسؤول", "مسوول"),
+        ("رئيس", "رييس"),
+        ("مدرسة", "مدرسه"),
+        ("عَرَبِيٌّ", "عربي"),
+        ("مسيّرة", "مسيره"),
+        ("كـــبـير", "كبير"),
+        ("٢٠٢٤", "2024"),
+        ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
+        ("Putin", "putin"),
+    ],
+)
+def test_normalise_folds_spelling_variants(variant: str, folded: str) -> None:
+    assert normalise(variant) == folded
+
+
+def test_normalise_makes_variant_spellings_equal() -> None:
+    assert normalise("إِبْرَاهِيمُ رئيسي") == normalise("ابراهيم رئيسى")
+    assert normalise("الطائرات المسيّرة") == normalise("الطاىرات المسيره")
+
+
+def test_tokens_split_on_punctuation_and_keep_digits() -> None:
+    assert tokens("قال بوتين، في ٢٠٢٤: «نعم»!") == ["قال", "بوتين", "في", "2024", "نعم"]
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        # Written without hamzas and with ه for ة, as people type; the article spells it properly.
+        ("اقرت ايران بتزويد روسيا بطائرات مسيره", "أقرّت إيران بتزويد روسيا بطائرات مسيّرة"),
+        ("مجموعه بريكس في الاصل", "مجموعة بريكس في الأصل"),
+        ("الرئيس الايراني ابراهيم رئيسى", "الرئيس الإيراني إبراهيم رئيسي"),
+        ("الشراكه الاستراتيجيه", "الشراكة الاستراتيجية"),
+    ],
+    ids=["hamza-and-shadda", "ta-marbuta", "alef-maqsura", "ta-marbuta-2"],
+)
+def test_stems_of_unhamzated_question_match_article_spelling(question: str, article: str) -> None:
+    assert stems(question) == stems(article)
+
+
+def test_stems_drop_stopwords_keeps_content_words() -> None:
+    kept = stems("ما هي الدول التي كانت تتكون منها مجموعة بريكس", drop_stopwords=True)
+    assert stems("الدول")[0] in kept
+    assert stems("التي")[0] not in kept
+    assert len(kept) < len(stems("ما هي الدول التي كانت تتكون منها مجموعة بريكس"))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("من هو نظير نيكولاي باتروشيف الإيراني؟", "ar"),
+        ("Who met Patrushev in Tehran?", "en"),
+        ("ما هي مجموعة BRICS؟", "ar"),
+        ("What does «روسيا» mean in the article about Russia and Iran?", "en"),
+        ("12345 ?!", "en"),
+        ("", "en"),
+    ],
+)
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_normalise_never_raises_and_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF) | st.sampled_from(" ـ\u200f\u200d")))
+def test_normalise_idempotent_on_arabic_block(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+    assert "ـ" not in once and "ة" not in once and "ى" not in once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_stems_and_detect_language_never_raise(text: str) -> None:
+    assert all(stems(text))
+    assert detect_language(text) in ("ar", "en")
