@@ -1,0 +1,192 @@
+"""`isnad` end to end, in subprocesses, against a temporary data dir (README documents the contracts)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot import messages
+from retrieval.arabic import detect_language
+from tests.conftest import ISNAD, SEEDS, core_cli_env, core_questions, core_seed_texts
+
+pytestmark = pytest.mark.slow
+
+SEED_TEXTS = core_seed_texts()
+ANSWER_KEYS = {"question", "language", "answered", "answer", "citations", "generator", "fallback", "timings_ms"}
+CITATION_KEYS = {"n", "article", "title", "publisher", "quote", "start", "end"}
+AR_QUESTION = "من هو نظير نيكولاي باتروشيف الإيراني الذي التقاه في طهران؟"
+EN_QUESTION = "How long is the strategic partnership that Putin and Pezeshkian signed?"
+WEATHER = "What will the weather be like in Moscow this weekend?"
+
+
+def run(data_dir: Path, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ISNAD), *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
+        env=core_cli_env(data_dir, **env), timeout=180,
+    )
+
+
+@pytest.fixture(scope="module")
+def core_cli_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """`isnad ingest --json` of the seeds into a fresh data dir: (data dir, printed object)."""
+    data_dir = tmp_path_factory.mktemp("cli") / "data"
+    done = run(data_dir, "ingest", "--json")
+    assert done.returncode == 0, done.stderr
+    return data_dir, json.loads(done.stdout)
+
+
+def _check_answer(obj: dict) -> None:
+    """The documented shape, and every quote is the article's text at its offsets."""
+    assert set(obj) == ANSWER_KEYS
+    assert obj["language"] in ("ar", "en") and isinstance(obj["answered"], bool)
+    assert set(obj["timings_ms"]) == {"retrieve", "generate", "total"}
+    assert [c["n"] for c in obj["citations"]] == list(range(1, len(obj["citations"]) + 1))
+    for citation in obj["citations"]:
+        assert set(citation) == CITATION_KEYS
+        assert citation["quote"] == SEED_TEXTS[citation["article"]][citation["start"] : citation["end"]]
+        assert f"[{citation['n']}]" in obj["answer"]
+    if not obj["answered"]:
+        assert obj["citations"] == []
+
+
+def test_ingest_json_reports_the_seeds(core_cli_index) -> None:
+    _, report = core_cli_index
+    assert report == {"added": len(SEED_TEXTS), "updated": 0, "removed": 0, "unchanged": 0, "skipped": []}
+
+
+def test_reingest_json_is_unchanged(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    done = run(data_dir, "ingest", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"added": 0, "updated": 0, "removed": 0, "unchanged": len(SEED_TEXTS), "skipped": []}
+
+
+def test_ingest_of_missing_folder_fails_clearly(tmp_path: Path) -> None:
+    done = run(tmp_path / "data", "ingest", str(tmp_path / "nowhere"))
+    assert done.returncode == 2
+    assert "nowhere" in done.stderr
+
+
+def test_ask_json_arabic_question(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    done = run(data_dir, "ask", "--json", AR_QUESTION)
+    assert done.returncode == 0, done.stderr
+    obj = json.loads(done.stdout)
+    _check_answer(obj)
+    assert obj["question"] == AR_QUESTION and obj["language"] == "ar"
+    assert obj["answered"] and obj["citations"]
+
+
+def test_ask_json_english_question_quotes_arabic(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    obj = json.loads(run(data_dir, "ask", "--json", EN_QUESTION).stdout)
+    _check_answer(obj)
+    assert obj["language"] == "en" and obj["answered"] and obj["citations"]
+    assert all(detect_language(c["quote"]) == "ar" for c in obj["citations"])
+
+
+def test_ask_json_unanswerable_question_cites_nothing(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    obj = json.loads(run(data_dir, "ask", "--json", WEATHER).stdout)
+    _check_answer(obj)
+    assert obj["language"] == "en"
+    assert obj["answered"] is False and obj["citations"] == []
+
+
+def test_ask_batch_prints_one_json_line_per_question(core_cli_index, tmp_path: Path) -> None:
+    data_dir, _ = core_cli_index
+    questions = [AR_QUESTION, EN_QUESTION, WEATHER]
+    batch = tmp_path / "questions.txt"
+    batch.write_text("\n".join(questions[:2]) + "\n\n" + questions[2] + "\n", encoding="utf-8")
+    done = run(data_dir, "ask", "--json", "--batch", str(batch))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(questions)
+    objects = [json.loads(line) for line in lines]
+    assert [o["question"] for o in objects] == questions
+    for obj in objects:
+        _check_answer(obj)
+
+
+def test_chat_answers_each_line_and_exits_at_eof(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    done = run(data_dir, "chat", stdin=f"{AR_QUESTION}\n{EN_QUESTION}\n")
+    assert done.returncode == 0, done.stderr
+    openings = [messages.text(k, lang) for k in ("extractive_intro", "not_found") for lang in ("ar", "en")]
+    assert sum(done.stdout.count(opening) for opening in openings) == 2
+    assert "[1]" in done.stdout
+
+
+def test_sources_lists_the_seed_articles(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    done = run(data_dir, "sources")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(SEED_TEXTS) == 5
+    assert [line.split(" — ")[0] for line in lines] == sorted(SEED_TEXTS)
+    listed = json.loads(run(data_dir, "sources", "--json").stdout)
+    assert [s["article_id"] for s in listed] == sorted(SEED_TEXTS)
+    assert all(s["title"] for s in listed)
+
+
+def test_eval_prints_metric_lines(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    done = run(data_dir, "eval")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"questions: {len(core_questions())}"
+    for scope in ("all:", " ar:", " en:"):
+        line = next(line for line in lines if line.startswith(scope))
+        assert "verbatim 1.0" in line and "language_right" in line
+    assert any(line.startswith("latency ms: p50 ") for line in lines)
+
+
+def test_eval_json_quotes_are_all_verbatim(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    report = json.loads(run(data_dir, "eval", "--json").stdout)
+    assert report["questions"] == len(report["items"]) == len(core_questions())
+    assert all(item["verbatim"] for item in report["items"])
+
+
+def test_invalid_provider_fails_with_exit_code_2(tmp_path: Path) -> None:
+    done = run(tmp_path / "data", "ask", "question?", ISNAD_LLM_PROVIDER="bogus")
+    assert done.returncode == 2
+    assert "bogus" in done.stderr
+    for provider in ("extractive", "openai", "ollama", "llamacpp"):
+        assert provider in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_ask_empty_question_says_so(core_cli_index, question: str) -> None:
+    data_dir, _ = core_cli_index
+    done = run(data_dir, "ask", question)
+    assert done.returncode in (0, 2)
+    assert messages.text("empty_question", "en") in done.stdout + done.stderr
+    obj = json.loads(run(data_dir, "ask", "--json", question).stdout)
+    assert obj == {"question": question, "error": messages.text("empty_question", "en")}
+
+
+def test_ask_without_question_is_a_usage_error(tmp_path: Path) -> None:
+    done = run(tmp_path / "data", "ask")
+    assert done.returncode == 2 and "question" in done.stderr
+
+
+def test_ask_before_ingest_says_to_ingest(tmp_path: Path) -> None:
+    done = run(tmp_path / "data", "ask", EN_QUESTION)
+    assert done.returncode == 0, done.stderr
+    assert "isnad ingest" in done.stdout
+
+
+def test_ask_writes_no_debug_logs_at_warning_level(core_cli_index) -> None:
+    """Regression: bm25s sets its logger to DEBUG when imported, after main() configured logging."""
+    data_dir, _ = core_cli_index
+    done = run(data_dir, "ask", "--json", AR_QUESTION)
+    assert "DEBUG" not in done.stderr
+
+
+def test_seeds_folder_is_the_default_corpus() -> None:
+    assert sorted(p.stem for p in SEEDS.glob("*.txt")) == sorted(SEED_TEXTS)
