@@ -37,6 +37,83 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "لا توجد مقالات مفهرسة بعد. شغّل: isnad ingest",
         "en": "No articles are indexed yet. Run: isnad ingest",
     },
+    # -- Telegram bot ------------------------------------------------------------------------
+    "bot_intro": {
+        "ar": "مرحباً! أنا «إسناد»: أجيب عن الأسئلة من مقالات إخبارية مفهرسة، وأقتبس نصوصها حرفياً مع ذكر مصدر كل اقتباس.",
+        "en": "Hello! I'm Isnad: I answer questions from a set of indexed news articles, quoting them word for word and citing every source.",
+    },
+    "how_to_ask": {
+        "ar": "اكتب سؤالك بالعربية أو بالإنجليزية.\nفي المجموعات: اذكرني (@{username}) أو ردّ على إحدى رسائلي أو اكتب /ask ثم سؤالك.\nاضغط زر المقال تحت الإجابة لقراءة الفقرة كاملة.",
+        "en": "Type your question in Arabic or English.\nIn groups: mention me (@{username}), reply to one of my messages, or write /ask followed by your question.\nTap an article's button under an answer to read the whole passage.",
+    },
+    "help": {
+        "ar": "الأوامر:\n/ask سؤالك — اطرح سؤالاً (في المجموعات)\n/sources — المقالات المفهرسة\n/lang ar|en|auto — لغة رسائلي\n/help — هذه المساعدة\n/reindex — تحديث الفهرس (للمشرفين)",
+        "en": "Commands:\n/ask your question — ask (in groups)\n/sources — the indexed articles\n/lang ar|en|auto — the language of my messages\n/help — this help\n/reindex — refresh the index (admins)",
+    },
+    "sources_header": {
+        "ar": "المقالات المفهرسة ({count}):",
+        "en": "Indexed articles ({count}):",
+    },
+    "no_sources": {
+        "ar": "لا توجد مقالات مفهرسة بعد.",
+        "en": "No articles are indexed yet.",
+    },
+    "lang_set": {
+        "ar": "سأكتب رسائلي بالعربية.",
+        "en": "I'll write my messages in English.",
+    },
+    "lang_auto": {
+        "ar": "سأتبع لغة تيليجرام لديك ولغة أسئلتك.",
+        "en": "I'll follow your Telegram language and the language of your questions.",
+    },
+    "lang_usage": {
+        "ar": "الاستخدام: /lang ar أو /lang en أو /lang auto",
+        "en": "Usage: /lang ar, /lang en or /lang auto",
+    },
+    "not_allowed": {
+        "ar": "عذراً، هذا البوت خاص. (معرّفك: {user_id})",
+        "en": "Sorry, this bot is private. (Your id: {user_id})",
+    },
+    "admins_only": {
+        "ar": "هذا الأمر للمشرفين فقط.",
+        "en": "Only administrators can do that.",
+    },
+    "reindex_started": {
+        "ar": "جارٍ تحديث الفهرس… سأواصل الإجابة في أثناء ذلك.",
+        "en": "Refreshing the index… I'll keep answering meanwhile.",
+    },
+    "reindex_done": {
+        "ar": "تم تحديث الفهرس: أضيف {added}، وحُدّث {updated}، وحُذف {removed}، ولم يتغير {unchanged}.",
+        "en": "Index refreshed: {added} added, {updated} updated, {removed} removed, {unchanged} unchanged.",
+    },
+    "reindex_busy": {
+        "ar": "تحديث الفهرس جارٍ بالفعل.",
+        "en": "The index is already being refreshed.",
+    },
+    "reindex_failed": {
+        "ar": "تعذّر تحديث الفهرس. راجع سجلات البوت.",
+        "en": "Refreshing the index failed. Please check the bot's logs.",
+    },
+    "non_text": {
+        "ar": "لا أقرأ إلا الأسئلة المكتوبة. يرجى كتابة سؤالك نصاً.",
+        "en": "I can only read text questions. Please type your question.",
+    },
+    "slow_down": {
+        "ar": "تمهّل قليلاً من فضلك: الحد {limit} أسئلة في الدقيقة.",
+        "en": "Please slow down a little: at most {limit} questions a minute.",
+    },
+    "expired": {
+        "ar": "انتهت صلاحية هذه الإجابة؛ يرجى طرح السؤال مجدداً.",
+        "en": "This answer has expired; please ask again.",
+    },
+    "back": {
+        "ar": "↩ رجوع إلى الإجابة",
+        "en": "↩ Back to the answer",
+    },
+    "link": {
+        "ar": "الرابط",
+        "en": "link",
+    },
 }
 
 
