@@ -282,10 +282,10 @@ class IsnadBot:
             await self._reply(message, formatting.text_html(text))
             return
         log.info("question from user %s in chat %s (%d chars)", user_id, message.chat.id, len(question))
+        if context.user_data is not None:  # replies, errors included, follow the question's language
+            context.user_data["last"] = detect_language(question)
         await self._typing(context, message.chat.id)
         answer = await asyncio.to_thread(self.answerer.answer, question)
-        if context.user_data is not None:
-            context.user_data["last"] = answer.language
         log.info("answered=%s status=%s citations=%d", answer.answered, answer.status, len(answer.citations))
         await self._send_answer(message, answer)
 
@@ -358,13 +358,35 @@ class IsnadBot:
             log.warning("could not report the failure of update %s: %s", update_id, type(exc).__name__)
 
 
+class _Redact(logging.Filter):
+    """Replaces secrets in log messages: Bot API URLs contain the bot token."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "<redacted>")
+            record.msg, record.args = message, ()
+        return True
+
+
+_REDACT = _Redact()
+# Loggers that print Bot API URLs: httpx (every request, at INFO) and PTB's Bot (at start, DEBUG).
+_URL_LOGGERS = ("httpx", "telegram.Bot", "telegram.ext.ExtBot")
+
+
 def build_application(settings: Settings, answerer: Answerer) -> Application:
     """The bot, talking to the Bot API at settings.telegram.api_url, ready to run."""
     token = settings.telegram.bot_token
     if token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
+    _REDACT.secrets.add(token.get_secret_value())
+    for name in _URL_LOGGERS:
+        logging.getLogger(name).addFilter(_REDACT)  # no-op if already added
     app = (
         Application.builder()
         .token(token.get_secret_value())

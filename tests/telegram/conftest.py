@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.answering import Answerer
-from bot.telegram_app import build_application
+from bot.telegram_app import build_application, webhook_options
 from config.settings import BotSettings, Settings, TelegramSettings, load_settings
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
@@ -70,21 +70,29 @@ class Harness:
     async def send(self, update: dict[str, Any], timeout: float = 20) -> int:
         """Push an update and wait until the bot has finished handling it."""
         update_id = await self.api.push(update)
+        await self.handled(update_id, timeout)
+        return update_id
+
+    async def handled(self, update_id: int, timeout: float = 20) -> None:
+        """Wait until the bot has finished handling update `update_id`."""
         async with self._done:
             await asyncio.wait_for(self._done.wait_for(lambda: update_id in self.processed), timeout)
-        return update_id
 
     def sent(self, chat_id: int) -> list[Request]:
         return self.api.calls("sendMessage", chat_id=chat_id)
 
 
 @asynccontextmanager
-async def polling(app: Application, api: FakeBotAPI) -> AsyncIterator[Harness]:
-    """Run `app` with long polling against `api` for the duration of the block."""
+async def running(app: Application, api: FakeBotAPI, **webhook: Any) -> AsyncIterator[Harness]:
+    """Run `app` against `api` for the duration of the block: long polling, or a webhook
+    server when Updater.start_webhook arguments are given."""
     harness = Harness(app, api)
     await app.initialize()
     await app.start()
-    await app.updater.start_polling(poll_interval=0, timeout=5)
+    if webhook:
+        await app.updater.start_webhook(**webhook)
+    else:
+        await app.updater.start_polling(poll_interval=0, timeout=5)
     try:
         yield harness
     finally:
@@ -95,9 +103,12 @@ async def polling(app: Application, api: FakeBotAPI) -> AsyncIterator[Harness]:
 
 @pytest.fixture
 def run_bot(answerer: Answerer, fake_api: FakeBotAPI) -> Callable[..., Any]:
-    """run_bot(**bot_settings) -> async context manager yielding a Harness."""
+    """run_bot(**bot_settings) -> async context manager yielding a Harness. With a webhook_url
+    in the settings the bot serves a webhook, started as run_bot() would start it."""
 
     def start(answerer_: Answerer = answerer, **bot: Any):  # noqa: ANN202
-        return polling(build_application(bot_settings(answerer_, fake_api.base_url, **bot), answerer_), fake_api)
+        settings = bot_settings(answerer_, fake_api.base_url, **bot)
+        webhook = webhook_options(settings) if settings.bot.webhook_url else {}
+        return running(build_application(settings, answerer_), fake_api, **webhook)
 
     return start
