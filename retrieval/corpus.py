@@ -6,6 +6,7 @@ left out of the content spans but never removed from `raw_text`, so every offset
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -24,9 +25,11 @@ _BOILERPLATE_LINE = re.compile(
     r"""^(?:
         مقالات\ ذات\ صلة | زر\ الذهاب\ إلى\ الأعلى | العودة\ إلى\ الأعلى | شارك\ القصة | شارك\ المقال
       | تابع\ القراءة | اقرأ\ أيضا\S* | اترك\ تعليقا\S* | \d+\ تعليق\S* | نسخ\ الرابط.* | المصادر:?
-      | اكتشاف\ المزيد\ من\ .{1,30} | اشترك\ .* | لن\ يتم\ نشر\ عنوان\ بريدك\ الإلكتروني.*
+      | اكتشاف\ المزيد\ من\ .{1,30} | اشترك\ (?:الآن|للحصول|في\ النشرة|معنا)\b.{0,100}
+      | لن\ يتم\ نشر\ عنوان\ بريدك\ الإلكتروني.*
       | إخلاء\ مسؤولية.* | جميع\ الحقوق\ محفوظة.* | الصورة:.* | أخبار\ دولية\ وإقليمية
-      | continue\ reading | read\ more | share\ this.* | subscribe.* | back\ to\ top
+      | continue\ reading | read\ more | share\ this.{0,30} | subscribe(?:\ now|\ here|\ to\ our\ .{0,60})?\.?
+      | back\ to\ top
       | leave\ a\ (?:comment|reply) | all\ rights\ reserved.* | related\ articles?
     )$""",
     re.IGNORECASE | re.VERBOSE,
@@ -53,12 +56,21 @@ def content_hash(data: bytes) -> str:
 
 
 def load_metadata(corpus_dir: Path) -> dict[str, ArticleMeta]:
-    """Per-article metadata keyed by article id; missing file means no metadata."""
+    """Per-article metadata keyed by article id; no file means no metadata.
+
+    Raises ArticleError naming the problem when the hand-edited file cannot be used.
+    """
     path = corpus_dir / METADATA_FILE
     if not path.is_file():
         return {}
-    table = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {article_id: ArticleMeta(**values) for article_id, values in table.items()}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+        return {article_id: ArticleMeta(**values) for article_id, values in table.items()}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ArticleError(f"cannot read metadata: {exc}") from exc
+    except TypeError as exc:  # an unknown or misspelt field, or a value that is not a table
+        fields = ", ".join(f.name for f in dataclasses.fields(ArticleMeta))
+        raise ArticleError(f"invalid metadata ({exc}); allowed fields: {fields}") from exc
 
 
 def read_article(path: Path, corpus_dir: Path, meta: ArticleMeta | None = None) -> Article:
@@ -94,9 +106,10 @@ def article_paths(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.iterdir() if p.suffix == ARTICLE_SUFFIX and not p.is_dir())
 
 
-def iter_articles(corpus_dir: Path) -> Iterator[Article | tuple[Path, ArticleError]]:
+def iter_articles(
+    corpus_dir: Path, metadata: dict[str, ArticleMeta]
+) -> Iterator[Article | tuple[Path, ArticleError]]:
     """Every article of the folder, or (path, error) for a file that cannot be used."""
-    metadata = load_metadata(corpus_dir)
     for path in article_paths(corpus_dir):
         try:
             yield read_article(path, corpus_dir, metadata.get(path.stem))

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.chunking import chunk_sentences, embedding_text
-from retrieval.corpus import iter_articles
+from retrieval.corpus import METADATA_FILE, ArticleError, iter_articles, load_metadata
 from retrieval.embedders import Embedder
 from retrieval.manifest import Entry, Manifest
-from retrieval.models import Article
+from retrieval.models import Article, ArticleMeta
 from retrieval.search import index_article
 from retrieval.store import CHUNKS, SENTENCES, VectorStore
 
@@ -61,7 +61,7 @@ def _store_article(article: Article, store: VectorStore, embed: CachedEmbedder, 
     indexed = index_article(article, chunk_chars)
     quotable = [s for s in indexed.sentences if s.quotable]
     chunk_texts = [embedding_text(chunk_sentences(c, indexed.sentences)) for c in indexed.chunks]
-    store.replace_article(
+    store.add_version(
         article.article_id,
         article.content_hash,
         spans={CHUNKS: indexed.chunks, SENTENCES: quotable},
@@ -82,16 +82,21 @@ def sync(
     """Make the store match the folder: add new, replace changed, delete removed articles.
 
     Unchanged articles cost no embedding. A file that cannot be read is reported and skipped;
-    if it was indexed before, its indexed version stays. The manifest is saved after the store
-    is written, so an interrupted run leaves the previous index usable and the next run redoes
-    whatever it did not record.
+    if it was indexed before, its indexed version stays. A new version is stored beside the old
+    one and the old one is deleted only after the manifest names the new one, so an interrupted
+    run leaves the previous index whole; the journal lets the next run remove what it wrote.
     """
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     report = IngestReport()
+    try:
+        metadata: dict[str, ArticleMeta] | None = load_metadata(corpus_dir)
+    except ArticleError as exc:  # keep the metadata already indexed; report the file
+        metadata = None
+        report.skipped.append({"path": str(corpus_dir / METADATA_FILE), "reason": str(exc)})
     seen: set[str] = set()
     pending: list[Article] = []
-    for item in iter_articles(corpus_dir):
+    for item in iter_articles(corpus_dir, metadata or {}):
         if isinstance(item, tuple):
             path, error = item
             seen.add(path.stem)
@@ -100,30 +105,55 @@ def sync(
         seen.add(item.article_id)
         entry = manifest.entries.get(item.article_id)
         if entry and entry.content_hash == item.content_hash:
-            entry.meta, entry.path = item.meta, item.path
+            entry.path = item.path
+            if metadata is not None:
+                entry.meta = item.meta
             report.unchanged.append(item.article_id)
         else:
             pending.append(item)
 
     manifest.embedder = embedder.name
+    _discard_unrecorded_versions(manifest, store)
     embed = CachedEmbedder(embedder, batch_size)
     tick = progress(len(pending)) if progress else None
-    for done, article in enumerate(pending, start=1):
+    written: list[str] = []
+    for article in pending:
+        previous = manifest.entries.get(article.article_id)
+        if previous:
+            manifest.journal(article.article_id, previous.content_hash)
+        manifest.journal(article.article_id, article.content_hash)
         manifest.write_snapshot(article)
         _store_article(article, store, embed, chunk_chars)
-        known = article.article_id in manifest.entries
-        (report.updated if known else report.added).append(article.article_id)
+        (report.updated if previous else report.added).append(article.article_id)
         manifest.entries[article.article_id] = Entry(article.content_hash, article.path, article.meta)
-        if done % SAVE_EVERY == 0:
-            manifest.save()
+        written.append(article.article_id)
+        if len(written) >= SAVE_EVERY:
+            _commit(manifest, store, written)
         if tick:
             tick()
 
     for article_id in sorted(set(manifest.entries) - seen):
-        store.delete_article(article_id)
-        del manifest.entries[article_id]
+        manifest.journal(article_id, manifest.entries.pop(article_id).content_hash)
         report.removed.append(article_id)
-    manifest.save()
+    _commit(manifest, store, written)
+    _discard_unrecorded_versions(manifest, store)
+    manifest.clear_journal()
     manifest.remove_stale_snapshots()
     return report
 
+
+
+def _commit(manifest: Manifest, store: VectorStore, written: list[str]) -> None:
+    """Save the manifest, then retire the superseded versions of the articles just written."""
+    manifest.save()
+    for article_id in written:
+        store.delete_other_versions(article_id, manifest.entries[article_id].content_hash)
+    written.clear()
+
+
+def _discard_unrecorded_versions(manifest: Manifest, store: VectorStore) -> None:
+    """Delete journaled versions that the manifest does not name (left by a killed or finished run)."""
+    for article_id, content_hash in dict.fromkeys(manifest.journaled()):
+        entry = manifest.entries.get(article_id)
+        if entry is None or entry.content_hash != content_hash:
+            store.delete_version(article_id, content_hash)

@@ -3,6 +3,8 @@
 The manifest is written atomically (temp file + rename) only after the store holds an article's
 vectors, so a crash leaves the previous state readable. Snapshots keep the exact text that was
 indexed, so quotes are verified against what offsets point into even if the file changed since.
+A journal lists the article versions an ingest run is writing or retiring; the next run removes
+those the manifest does not name, so a killed run leaves no orphaned vectors behind.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from retrieval.models import Article, ArticleMeta
 
 MANIFEST_FILE = "manifest.json"
+JOURNAL_FILE = "ingest.journal"
 SNAPSHOT_DIR = "articles"
 
 
@@ -63,6 +66,25 @@ class Manifest:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
+
+    def journal(self, article_id: str, content_hash: str) -> None:
+        """Record, durably, that a version of an article is about to be written or retired."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with (self.data_dir / JOURNAL_FILE).open("a", encoding="utf-8") as handle:
+            handle.write(f"{article_id}\t{content_hash}\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def journaled(self) -> list[tuple[str, str]]:
+        """Versions named in the journal, oldest first."""
+        path = self.data_dir / JOURNAL_FILE
+        if not path.is_file():
+            return []
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [(i, h) for i, _, h in (line.partition("\t") for line in lines) if h]
+
+    def clear_journal(self) -> None:
+        (self.data_dir / JOURNAL_FILE).unlink(missing_ok=True)
 
     def snapshot_path(self, article_id: str, content_hash: str) -> Path:
         return self.data_dir / SNAPSHOT_DIR / f"{article_id}-{content_hash}.txt"

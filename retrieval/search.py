@@ -16,7 +16,7 @@ from retrieval.embedders import Embedder
 from retrieval.lexical import LexicalIndex
 from retrieval.manifest import Manifest
 from retrieval.models import Article, Chunk, Passage, Sentence
-from retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore
+from retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
 from retrieval.transliteration import skeleton_matches, text_skeletons
 
 RRF_K = 60
@@ -69,6 +69,11 @@ class CorpusView:
         """A stored span belongs to the indexed version of its article."""
         entry = self.manifest.entries.get(hit.article_id)
         return entry is not None and entry.content_hash == hit.content_hash
+
+    def versioned(self, span_id: str) -> str:
+        """The store id of a span of the indexed version of its article."""
+        article_id = span_id.rsplit(":", 1)[0]
+        return versioned_id(span_id, self.manifest.entries[article_id].content_hash)
 
     def chunk(self, span_id: str) -> Chunk | None:
         return self._chunk_by_id.get(span_id)
@@ -153,7 +158,7 @@ class HybridSearcher:
         similarity = {h.span_id: h.similarity for h in hits if self.view.is_current(h)}
         for span_id in similarity:
             passage_score.setdefault(span_id, 0.0)
-        missing = [i for i in passage_score if i not in similarity]
+        missing = [self.view.versioned(i) for i in passage_score if i not in similarity]
         for span_id, stored in self.store.vectors(SENTENCES, missing).items():
             similarity[span_id] = float(stored @ vector)
         candidates = []

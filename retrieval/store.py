@@ -120,21 +120,16 @@ class VectorStore:
                     "configured: re-index with `isnad ingest --rebuild` or change the setting back"
                 )
 
-    def replace_article(
-        self,
-        article_id: str,
-        content_hash: str,
-        spans: dict[str, Sequence[Span]],
-        vectors: dict[str, np.ndarray],
+    def add_version(
+        self, article_id: str, content_hash: str, spans: dict[str, Sequence[Span]], vectors: dict[str, np.ndarray]
     ) -> None:
-        """Delete an article's old spans and add its new ones, kind by kind."""
-        self.delete_article(article_id)
+        """Store one version of an article beside any other; re-adding it is harmless."""
         for kind, items in spans.items():
             collection = self._collections[kind]
             for begin in range(0, len(items), ADD_BATCH):
                 batch = items[begin : begin + ADD_BATCH]
-                collection.add(
-                    ids=[s.span_id for s in batch],
+                collection.upsert(
+                    ids=[versioned_id(s.span_id, content_hash) for s in batch],
                     embeddings=vectors[kind][begin : begin + ADD_BATCH],
                     documents=[s.text for s in batch],
                     metadatas=[
@@ -143,9 +138,20 @@ class VectorStore:
                     ],
                 )
 
+    def delete_version(self, article_id: str, content_hash: str) -> None:
+        """Remove one version of an article."""
+        self._delete({"$and": [{"article_id": article_id}, {"hash": content_hash}]})
+
+    def delete_other_versions(self, article_id: str, keep_hash: str) -> None:
+        """Remove every version of an article but the one named."""
+        self._delete({"$and": [{"article_id": article_id}, {"hash": {"$ne": keep_hash}}]})
+
     def delete_article(self, article_id: str) -> None:
+        self._delete({"article_id": article_id})
+
+    def _delete(self, where: dict[str, Any]) -> None:
         for collection in self._collections.values():
-            collection.delete(where={"article_id": article_id})
+            collection.delete(where=where)
 
     def stored_hashes(self) -> dict[str, set[str]]:
         """Article id -> content hashes present among stored chunks (for consistency checks)."""
@@ -168,22 +174,31 @@ class VectorStore:
         except Exception as exc:
             raise _translate(exc) from exc
         return [
-            Hit(span_id, str(m["article_id"]), int(m["start"]), int(m["end"]), str(m["hash"]), 1.0 - d)
-            for span_id, m, d in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
+            Hit(plain_id(i), str(m["article_id"]), int(m["start"]), int(m["end"]), str(m["hash"]), 1.0 - d)
+            for i, m, d in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
         ]
 
-    def vectors(self, kind: str, span_ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """Stored vectors by span id (ids that are not stored are left out)."""
-        if not span_ids:
+    def vectors(self, kind: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by versioned id (see `versioned_id`), keyed by plain span id."""
+        if not ids:
             return {}
         try:
-            got = self._collections[kind].get(ids=list(span_ids), include=["embeddings"])
+            got = self._collections[kind].get(ids=list(ids), include=["embeddings"])
         except Exception as exc:
             raise _translate(exc) from exc
-        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])}
+        return {plain_id(i): np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])}
 
     def count(self, kind: str) -> int:
         return self._collections[kind].count()
+
+
+def versioned_id(span_id: str, content_hash: str) -> str:
+    """Store id of a span of one article version: versions of an article can coexist."""
+    return f"{span_id}#{content_hash}"
+
+
+def plain_id(stored_id: str) -> str:
+    return stored_id.rsplit("#", 1)[0]
 
 
 def _is_connection_error(exc: BaseException) -> bool:
