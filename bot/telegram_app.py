@@ -43,7 +43,7 @@ VIEW_CACHE_SIZE = 1000  # answers whose buttons still work
 SEND_RETRIES = 3  # attempts after a 429 (AIORateLimiter waits retry_after between them)
 BUTTON_LABEL_CHARS = 40
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-_COMMANDS = filters.UpdateType.MESSAGE
+_NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 
 @dataclass(frozen=True)
@@ -122,9 +122,9 @@ class IsnadBot:
         commands = {"start": self.on_start, "help": self.on_help, "sources": self.on_sources,
                     "lang": self.on_lang, "ask": self.on_ask}
         for name, callback in commands.items():
-            app.add_handler(CommandHandler(name, callback, filters=_COMMANDS))
-        app.add_handler(CommandHandler("reindex", self.on_reindex, filters=_COMMANDS, block=False))
-        app.add_handler(MessageHandler(_COMMANDS & ~filters.COMMAND & ~filters.StatusUpdate.ALL, self.on_message))
+            app.add_handler(CommandHandler(name, callback, filters=_NEW_MESSAGES))
+        app.add_handler(CommandHandler("reindex", self.on_reindex, filters=_NEW_MESSAGES, block=False))
+        app.add_handler(MessageHandler(_NEW_MESSAGES & ~filters.COMMAND & ~filters.StatusUpdate.ALL, self.on_message))
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_error_handler(self.on_error)
 

@@ -12,6 +12,7 @@ from fake_bot_api import message_update
 from bot import messages
 from bot.answering import Answerer
 from bot.formatting import text_html
+from config.settings import ChromaSettings
 from retrieval.models import Answer
 
 
@@ -76,3 +77,12 @@ async def test_errors_are_logged_without_token_or_question_and_the_user_is_told(
     for record in caplog.records:
         if record.levelno >= logging.INFO:
             assert AR_QUESTION not in record.getMessage()
+
+
+async def test_unreachable_search_store_sends_the_unavailable_message(run_bot, answerer) -> None:
+    offline = answerer.settings.model_copy(update={"chroma": ChromaSettings(host="127.0.0.1", port=free_port())})
+    async with run_bot(Answerer(offline, embedder=answerer.embedder)) as bot:
+        await bot.send(message_update(84, AR_QUESTION))
+        [reply] = bot.sent(84)
+    assert reply.params["text"] == text_html(messages.text("search_unavailable", "ar"))
+    assert "reply_markup" not in reply.params
