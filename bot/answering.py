@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot import evidence, messages
-from bot.generators import Evidence, ExtractiveGenerator
+from bot import evidence, messages, prompting
+from bot.generators import ExtractiveGenerator, GenerationTimeout, TextCallback, load_generator
+from bot.prompting import Passage
 from config.settings import Settings
 from retrieval.arabic import detect_language
 from retrieval.embedders import Embedder, load_embedder
 from retrieval.ingest import IngestReport, sync
 from retrieval.manifest import Manifest
-from retrieval.models import Answer, Citation, Language
+from retrieval.models import Answer, Citation, Language, Sentence
 from retrieval.search import CorpusView, HybridSearcher
 from retrieval.store import StoreUnavailable, VectorStore
 
@@ -54,7 +55,8 @@ class Answerer:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or load_embedder(settings.embedding)
-        self.generator = ExtractiveGenerator()
+        self.generator = load_generator(settings.llm)
+        self._extractive_generator = ExtractiveGenerator()
         self._lock = threading.Lock()
         self._searcher: HybridSearcher | None = None
 
@@ -102,9 +104,12 @@ class Answerer:
         return self._current_searcher().view.articles[article_id].article.raw_text
 
     # -- answering -----------------------------------------------------------------------
-    def answer(self, question: str) -> Answer:
-        """Answer from the sources, or say they don't; never raises for an unreachable store."""
-        started = time.perf_counter()
+    def answer(self, question: str, on_text: TextCallback | None = None) -> Answer:
+        """Answer from the sources, or say they don't; never raises for an unreachable store or model.
+
+        `on_text` receives the growing answer text while a language model streams it.
+        """
+        clock = _Clock()
         language = detect_language(question)
         try:
             searcher = self._current_searcher()
@@ -113,32 +118,58 @@ class Answerer:
             log.warning("search store unavailable")
             with self._lock:
                 self._searcher = None
-            return self._message_answer(question, language, "search_unavailable", started, status="unavailable")
-        retrieved = time.perf_counter()
+            return _declined(question, language, "search_unavailable", clock, status="unavailable", generator="none")
+        clock.retrieved()
         view = searcher.view
         if not view.articles:
-            return self._message_answer(question, language, "no_index", started, retrieved)
+            return _declined(question, language, "no_index", clock)
         terms = evidence.question_terms(question, language, view)
-        chosen = evidence.select(evidence.score(result, terms, view), self.settings.search.max_citations)
-        if not evidence.answerable(chosen, terms):
-            return self._message_answer(question, language, "not_found", started, retrieved)
+        scored = evidence.score(result, terms, view)
+        chosen = evidence.select(scored, self.settings.search.max_citations)
+        extractive_ok = evidence.answerable(chosen, terms)
+        if isinstance(self.generator, ExtractiveGenerator):
+            return self._extractive(question, language, chosen if extractive_ok else [], view, clock)
+        if not evidence.worth_asking_model(scored, terms):
+            return _declined(question, language, "not_found", clock, generator=self.generator.name)
+        return self._generated(question, language, scored, chosen if extractive_ok else [], view, clock, on_text)
+
+    def _extractive(
+        self, question: str, language: Language, chosen: Sequence[evidence.Scored], view: CorpusView,
+        clock: _Clock, fallback: str | None = None,
+    ) -> Answer:
         citations = self._citations([c.sentence for c in chosen], view)
         if not citations:
-            return self._message_answer(question, language, "not_found", started, retrieved)
-        quotes = [Evidence(c.n, c.quote, c.title) for c in citations]
-        text = self.generator.generate(question, language, quotes)
-        finished = time.perf_counter()
-        return Answer(
-            question=question,
-            language=language,
-            text=text,
-            citations=tuple(citations),
-            answered=True,
-            generator=self.generator.name,
-            timings_ms={"retrieve": _ms(retrieved - started), "generate": _ms(finished - retrieved), "total": _ms(finished - started)},
-        )
+            return _declined(question, language, "not_found", clock, fallback=fallback)
+        text = self._extractive_generator.generate(question, language, _passages(citations))
+        if fallback:
+            text = f"{text}\n{messages.text('llm_fallback', language)}"
+        return _answered(question, language, text, citations, "extractive", clock, fallback)
 
-    def _citations(self, sentences: list, view: CorpusView) -> list[Citation]:
+    def _generated(
+        self, question: str, language: Language, scored: Sequence[evidence.Scored],
+        chosen: Sequence[evidence.Scored], view: CorpusView, clock: _Clock, on_text: TextCallback | None,
+    ) -> Answer:
+        """Ask the model; any failure or unverifiable output falls back to the extractive answer."""
+        offered = self._citations([s.sentence for s in scored[: self.settings.llm.passages]], view)
+        try:
+            raw = self.generator.generate(question, language, _passages(offered), clock.watch(on_text))
+        except GenerationTimeout:
+            log.warning("language model timed out; extractive fallback")
+            return self._extractive(question, language, chosen, view, clock, fallback="timeout")
+        except Exception as exc:  # a dead or misconfigured model must never reach the user
+            log.warning("language model failed (%s); extractive fallback", type(exc).__name__)
+            return self._extractive(question, language, chosen, view, clock, fallback="error")
+        if prompting.leaks_prompt(raw):
+            return self._extractive(question, language, chosen, view, clock, fallback="error")
+        if prompting.declined(raw):
+            return _declined(question, language, "not_found", clock, generator=self.generator.name)
+        checked = prompting.check_citations(raw, len(offered))
+        if not checked.cited:
+            return self._extractive(question, language, chosen, view, clock, fallback="no valid citation")
+        cited = [replace(offered[n - 1], n=new) for new, n in enumerate(checked.cited, start=1)]
+        return _answered(question, language, checked.text, cited, self.generator.name, clock)
+
+    def _citations(self, sentences: Sequence[Sentence], view: CorpusView) -> list[Citation]:
         """Numbered citations whose quotes are checked against the indexed article text."""
         citations: list[Citation] = []
         for sentence in sentences:
@@ -153,20 +184,50 @@ class Answerer:
             )
         return citations
 
-    @staticmethod
-    def _message_answer(
-        question: str, language: Language, key: str, started: float, retrieved: float | None = None, status: str = "not_found"
-    ) -> Answer:
-        now = time.perf_counter()
-        retrieved = retrieved or now
-        return Answer(
-            question=question,
-            language=language,
-            text=messages.text(key, language),
-            citations=(),
-            answered=False,
-            generator="none" if status == "unavailable" else "extractive",
-            status=status,
-            timings_ms={"retrieve": _ms(retrieved - started), "generate": _ms(now - retrieved), "total": _ms(now - started)},
-        )
 
+class _Clock:
+    """Retrieval, first-token and total times of one answer."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.retrieval_done: float | None = None
+        self.first_text: float | None = None
+
+    def retrieved(self) -> None:
+        self.retrieval_done = time.perf_counter()
+
+    def watch(self, on_text: TextCallback | None) -> TextCallback:
+        def seen(text: str) -> None:
+            if self.first_text is None:
+                self.first_text = time.perf_counter()
+            if on_text:
+                on_text(text)
+
+        return seen
+
+    def timings(self) -> dict[str, float]:
+        now = time.perf_counter()
+        retrieved = self.retrieval_done or now
+        timings = {"retrieve": _ms(retrieved - self.started), "generate": _ms(now - retrieved), "total": _ms(now - self.started)}
+        if self.first_text is not None:
+            timings["first_token"] = _ms(self.first_text - self.started)
+        return timings
+
+
+def _passages(citations: Sequence[Citation]) -> list[Passage]:
+    return [Passage(c.n, c.quote, c.title) for c in citations]
+
+
+def _answered(
+    question: str, language: Language, text: str, citations: Sequence[Citation], generator: str,
+    clock: _Clock, fallback: str | None = None,
+) -> Answer:
+    return Answer(question, language, text, tuple(citations), True, generator, "answered", fallback, clock.timings())
+
+
+def _declined(
+    question: str, language: Language, key: str, clock: _Clock, *, status: str = "not_found",
+    generator: str = "extractive", fallback: str | None = None,
+) -> Answer:
+    """An answer that quotes nothing: not in the sources, no index, or search unavailable."""
+    return Answer(question, language, messages.text(key, language), (), False, generator, status, fallback, clock.timings())

@@ -174,3 +174,8 @@ def answerable(evidence: Sequence[Scored], terms: QuestionTerms) -> bool:
     if terms.wants_count and not any(_has_new_number(e.sentence, terms) for e in evidence):
         return False
     return True
+
+
+def worth_asking_model(scored: Sequence[Scored], terms: QuestionTerms) -> bool:
+    """A loose gate before a language model judges: something close enough to the question exists."""
+    return bool(scored) and scored[0].candidate.similarity >= MIN_SIMILARITY[terms.language]

@@ -1,21 +1,35 @@
-"""Answer generators: turn chosen evidence into answer text with [n] markers."""
+"""Answer generators: extractive (no model) and LangChain chat models.
+
+This is the only module that imports LLM provider packages, each lazily and only when chosen.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from bot import messages
+from bot.prompting import Passage, build_messages
+from config.settings import LLMSettings
 from retrieval.models import Language
 
+TextCallback = Callable[[str], None]
+_EXTRAS = {"openai": "openai", "ollama": "ollama", "llamacpp": "llamacpp"}
 
-@dataclass(frozen=True)
-class Evidence:
-    """One numbered, verified quote offered to a generator."""
 
-    n: int
-    quote: str
-    title: str
+class GenerationTimeout(TimeoutError):
+    """The model did not finish within the configured time."""
+
+
+class Generator(Protocol):
+    """Writes answer text with [n] markers from numbered passages."""
+
+    name: str
+
+    def generate(
+        self, question: str, language: Language, passages: Sequence[Passage], on_text: TextCallback | None = None
+    ) -> str: ...
 
 
 class ExtractiveGenerator:
@@ -23,7 +37,95 @@ class ExtractiveGenerator:
 
     name = "extractive"
 
-    def generate(self, question: str, language: Language, evidence: Sequence[Evidence]) -> str:
+    def generate(
+        self, question: str, language: Language, passages: Sequence[Passage], on_text: TextCallback | None = None
+    ) -> str:
         lines = [messages.text("extractive_intro", language)]
-        lines += [f"«{item.quote}» [{item.n}]" for item in evidence]
+        lines += [f"«{p.text}» [{p.n}]" for p in passages]
         return "\n".join(lines)
+
+
+class ChatModelGenerator:
+    """Any LangChain chat model, streamed, with an overall deadline."""
+
+    def __init__(self, name: str, model: Any, timeout: float) -> None:
+        self.name = name
+        self._model = model
+        self._timeout = timeout
+
+    def generate(
+        self, question: str, language: Language, passages: Sequence[Passage], on_text: TextCallback | None = None
+    ) -> str:
+        deadline = time.monotonic() + self._timeout
+        parts: list[str] = []
+        try:
+            for chunk in self._model.stream(build_messages(question, language, passages)):
+                if isinstance(chunk.content, str) and chunk.content:
+                    parts.append(chunk.content)
+                    if on_text:
+                        on_text("".join(parts))
+                if time.monotonic() > deadline:
+                    raise GenerationTimeout(f"no complete answer within {self._timeout:g} s")
+        except Exception as exc:
+            if "timeout" in type(exc).__name__.lower() and not isinstance(exc, GenerationTimeout):
+                raise GenerationTimeout(str(exc)) from exc
+            raise
+        return "".join(parts)
+
+
+def _missing(provider: str) -> ImportError:
+    return ImportError(
+        f"the {provider!r} answer generator needs an extra package: pip install 'isnad[{_EXTRAS[provider]}]'"
+    )
+
+
+def _chat_model(settings: LLMSettings) -> Any:
+    """The LangChain chat model for a provider (imported only now)."""
+    secret = settings.api_key.get_secret_value() if settings.api_key else None
+    if settings.provider == "openai":
+        try:
+            from langchain_openai import ChatOpenAI
+        except ImportError as exc:
+            raise _missing("openai") from exc
+        # langchain-openai sends `max_completion_tokens`, which llama.cpp's server ignores;
+        # `max_tokens` in the body is honoured by OpenAI-compatible servers generally.
+        return ChatOpenAI(
+            model=settings.model or "gpt-4o-mini",
+            base_url=settings.base_url or None,
+            api_key=secret or "not-needed",
+            temperature=settings.temperature,
+            timeout=settings.timeout,
+            max_retries=1,
+            extra_body={"max_tokens": settings.max_tokens},
+        )
+    if settings.provider == "ollama":
+        try:
+            from langchain_ollama import ChatOllama
+        except ImportError as exc:
+            raise _missing("ollama") from exc
+        return ChatOllama(
+            model=settings.model,
+            base_url=settings.base_url or None,
+            temperature=settings.temperature,
+            num_predict=settings.max_tokens,
+            client_kwargs={"timeout": settings.timeout},
+        )
+    try:
+        from langchain_community.chat_models import ChatLlamaCpp
+    except ImportError as exc:
+        raise _missing("llamacpp") from exc
+    return ChatLlamaCpp(
+        model_path=settings.model,
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        n_ctx=settings.context_tokens,
+        n_threads=settings.threads,
+        verbose=False,
+    )
+
+
+def load_generator(settings: LLMSettings) -> Generator:
+    """The generator named in settings; a missing extra fails here, at start-up."""
+    if settings.provider == "extractive":
+        return ExtractiveGenerator()
+    return ChatModelGenerator(settings.provider, _chat_model(settings), settings.timeout)

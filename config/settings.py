@@ -33,6 +33,9 @@ class LLMSettings(BaseModel):
     temperature: float = 0.0
     max_tokens: int = 400
     timeout: float = 20.0
+    passages: int = Field(default=5, ge=1, description="numbered passages offered to the model")
+    context_tokens: int = Field(default=4096, ge=512, description="llamacpp: context window")
+    threads: int = Field(default=2, ge=1, description="llamacpp: CPU threads")
 
 
 class EmbeddingSettings(BaseModel):

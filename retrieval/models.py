@@ -93,6 +93,6 @@ class Answer:
     citations: tuple[Citation, ...]
     answered: bool
     generator: str = "extractive"
-    status: Literal["answered", "not_found", "unavailable"] = "answered"
+    status: str = "answered"  # answered | not_found | unavailable
     fallback: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
