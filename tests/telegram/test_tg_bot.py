@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from conftest import AR_QUESTION, EN_QUESTION, UNANSWERABLE
+from bot_harness import AR_QUESTION, EN_QUESTION, UNANSWERABLE
 from fake_bot_api import BOT_USERNAME, Request, bot_message, callback_update, message_update
 from tg_html import problems, visible_text
 
@@ -31,7 +31,7 @@ def assert_cited_answer(request: Request, answerer, question: str) -> None:  # n
     for c in answer.citations:
         assert c.quote == answerer.article_text(c.article_id)[c.start : c.end]
         assert c.quote in shown
-        assert f"<blockquote>" in text
+    assert text.count("<blockquote>") == len(answer.citations)
     buttons = [b for row in request.params["reply_markup"]["inline_keyboard"] for b in row]
     assert len(buttons) == len({c.article_id for c in answer.citations})
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
@@ -97,9 +97,9 @@ async def test_buttons_show_the_passage_and_come_back(run_bot, answerer) -> None
         [edit] = bot.api.calls("editMessageText")
         assert edit.params["chat_id"] == 14 and edit.params["message_id"] == 555
         passage = assert_html(edit)
-        cited = [c for c in answerer.answer(AR_QUESTION).citations if c.article_id == answerer.answer(AR_QUESTION).citations[0].article_id]
-        assert f"<b>{html.escape(cited[0].quote, quote=False)}</b>" in passage
-        assert len(visible_text(passage)) > len(cited[0].quote) + 200  # a wider window than the quote
+        quote = answerer.answer(AR_QUESTION).citations[0].quote
+        assert f"<b>{html.escape(quote, quote=False)}</b>" in passage
+        assert len(visible_text(passage)) > len(quote) + 200  # a wider window than the quote
         [[back]] = edit.params["reply_markup"]["inline_keyboard"]
         assert back["text"] == messages.text("back", "ar") and len(back["callback_data"].encode()) <= 64
 

@@ -6,7 +6,7 @@ import logging
 import socket
 
 import aiohttp
-from conftest import AR_QUESTION, TOKEN, UNANSWERABLE
+from bot_harness import AR_QUESTION, TOKEN, UNANSWERABLE
 from fake_bot_api import message_update
 
 from bot import messages
