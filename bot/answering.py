@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import evidence, messages, prompting
-from bot.generators import ExtractiveGenerator, GenerationTimeout, TextCallback, load_generator
+from bot.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator
 from bot.prompting import Passage
 from config.settings import Settings
 from retrieval.arabic import detect_language
@@ -52,10 +52,12 @@ def _ms(seconds: float) -> float:
 class Answerer:
     """The one pipeline behind the CLI, the terminal chat and the Telegram bot. Thread-safe."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder or load_embedder(settings.embedding)
-        self.generator = load_generator(settings.llm)
+        self.generator = generator or load_generator(settings.llm)
         self._extractive_generator = ExtractiveGenerator()
         self._lock = threading.Lock()
         self._searcher: HybridSearcher | None = None

@@ -89,8 +89,18 @@ def citation_html(citation: Citation, language: Language) -> str:
 
 
 def answer_blocks(answer: Answer) -> list[str]:
-    """The answer text (with bold [n] markers), then one block per citation."""
-    body = _MARKER.sub(r"<b>[\1]</b>", text_html(answer.text.strip()))
+    """The answer text (with bold [n] markers), then one block per citation.
+
+    An extractive answer's text is its quotes, which the citation blocks already show: it is
+    rendered as its introduction (and fallback note) only, so nothing is said twice.
+    """
+    text = answer.text.strip()
+    if answer.generator == "extractive" and answer.citations:
+        lines = [messages.text("extractive_intro", answer.language)]
+        if answer.fallback:
+            lines.append(messages.text("llm_fallback", answer.language))
+        text = "\n".join(lines)
+    body = _MARKER.sub(r"<b>[\1]</b>", text_html(text))
     return [body] + [citation_html(c, answer.language) for c in answer.citations]
 
 

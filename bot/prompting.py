@@ -69,5 +69,6 @@ def check_citations(text: str, passage_count: int) -> CheckedText:
         n = int(match.group(1))
         return f"[{new_number[n]}]" if n in new_number else ""
 
-    cleaned = re.sub(r"[ \t]{2,}", " ", _MARKER.sub(renumber, text)).strip()
+    cleaned = re.sub(r"[ \t]{2,}", " ", _MARKER.sub(renumber, text))
+    cleaned = re.sub(r"[ \t]+([.,،؛:!?؟])", r"\1", cleaned).strip()
     return CheckedText(cleaned, tuple(order))

@@ -22,8 +22,8 @@ def citation(n: int, quote: str, title: str = "عنوان", publisher: str = "",
     return Citation(n, f"a{n}", title, publisher, date, url, quote, 0, len(quote))
 
 
-def answer_with(text: str, citations: list[Citation]) -> Answer:
-    return Answer("q", "ar", text, tuple(citations), answered=bool(citations))
+def answer_with(text: str, citations: list[Citation], generator: str = "openai") -> Answer:
+    return Answer("q", "ar", text, tuple(citations), answered=bool(citations), generator=generator)
 
 
 def assert_valid(parts: list[str], limit: int = formatting.MAX_MESSAGE) -> None:
@@ -99,6 +99,14 @@ def test_answer_html_escapes_text_bolds_markers_and_links_only_web_urls() -> Non
     assert '<a href="https://x.test/?a=1&amp;b=2">' in html
     assert "javascript" not in html
     assert html.count("<blockquote>") == 2
+
+
+def test_extractive_answer_shows_each_quote_once_in_its_blockquote() -> None:
+    quote = "هذا هو الاقتباس المطلوب من المقال."
+    extractive = answer_with(f"مقدمة\n«{quote}» [1]", [citation(1, quote)], generator="extractive")
+    html = "".join(formatting.render_answer(extractive))
+    assert_valid([html])
+    assert visible_text(html).count(quote) == 1 and html.count("<blockquote>") == 1
 
 
 def test_passage_marks_the_quote_inside_a_wider_window() -> None:
