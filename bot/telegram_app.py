@@ -40,6 +40,7 @@ from retrieval.models import Answer, Citation, Language
 log = logging.getLogger(__name__)
 
 VIEW_CACHE_SIZE = 1000  # answers whose buttons still work
+DRAFT_EDIT_INTERVAL = 1.5  # seconds between edits of a streaming answer (Telegram flood limits)
 SEND_RETRIES = 3  # attempts after a 429 (AIORateLimiter waits retry_after between them)
 BUTTON_LABEL_CHARS = 40
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -53,6 +54,39 @@ class _View:
     html: str
     keyboard: InlineKeyboardMarkup
     articles: tuple[tuple[Citation, ...], ...]  # citations grouped by article, in button order
+
+
+class _Draft:
+    """A streaming answer shown in one message, edited at most every DRAFT_EDIT_INTERVAL seconds.
+
+    `update` is called from the answering thread; `pump` runs on the event loop and sends.
+    """
+
+    def __init__(self, message: Message, reply: Any) -> None:
+        self._message = message
+        self._reply = reply
+        self._latest = ""
+        self._shown = ""
+        self.sent: Message | None = None
+
+    def update(self, text: str) -> None:
+        self._latest = text  # one reference assignment: safe across threads
+
+    async def pump(self) -> None:
+        while True:
+            await asyncio.sleep(DRAFT_EDIT_INTERVAL)
+            text = self._latest
+            if not text.strip() or text == self._shown:
+                continue
+            html = formatting.text_html(text[: formatting.MAX_MESSAGE // 2] + " …")
+            try:
+                if self.sent is None:
+                    self.sent = await self._reply(self._message, html)
+                else:
+                    await self.sent.edit_text(html, parse_mode=ParseMode.HTML)
+                self._shown = text
+            except TelegramError as exc:  # a draft is cosmetic; the final answer still follows
+                log.debug("draft update failed: %s", type(exc).__name__)
 
 
 class _Views:
@@ -285,9 +319,14 @@ class IsnadBot:
         if context.user_data is not None:  # replies, errors included, follow the question's language
             context.user_data["last"] = detect_language(question)
         await self._typing(context, message.chat.id)
-        answer = await asyncio.to_thread(self.answerer.answer, question)
+        draft = _Draft(message, self._reply)
+        pump = asyncio.create_task(draft.pump())
+        try:
+            answer = await asyncio.to_thread(self.answerer.answer, question, draft.update)
+        finally:
+            pump.cancel()
         log.info("answered=%s status=%s citations=%d", answer.answered, answer.status, len(answer.citations))
-        await self._send_answer(message, answer)
+        await self._send_answer(message, answer, draft.sent)
 
     @staticmethod
     async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -297,20 +336,24 @@ class IsnadBot:
         except TelegramError as exc:
             log.debug("typing indicator failed: %s", type(exc).__name__)
 
-    async def _send_answer(self, message: Message, answer: Answer) -> None:
+    async def _send_answer(self, message: Message, answer: Answer, draft: Message | None = None) -> None:
+        """Send the final answer; a streamed draft becomes its first message."""
+        keyboard = None
         if answer.status == "unavailable" or not answer.citations:
-            for html in formatting.split_html([formatting.text_html(answer.text)]):
-                await self._reply(message, html)
-            return
-        parts = formatting.render_answer(answer)
-        key, articles = self.views.new_key(), _group_by_article(answer.citations)
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(_button_label(group), callback_data=f"p:{key}:{i}")] for i, group in enumerate(articles)]
-        )
-        self.views.put(key, _View(parts[-1], keyboard, articles))
-        for html in parts[:-1]:
-            await self._reply(message, html)
-        await self._reply(message, parts[-1], keyboard)
+            parts = formatting.split_html([formatting.text_html(answer.text)])
+        else:
+            parts = formatting.render_answer(answer)
+            key, articles = self.views.new_key(), _group_by_article(answer.citations)
+            keyboard = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(_button_label(group), callback_data=f"p:{key}:{i}")] for i, group in enumerate(articles)]
+            )
+            self.views.put(key, _View(parts[-1], keyboard, articles))
+        for index, html in enumerate(parts):
+            markup = keyboard if index == len(parts) - 1 else None
+            if index == 0 and draft is not None:
+                await draft.edit_text(html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW)
+            else:
+                await self._reply(message, html, markup)
 
     # -- buttons ---------------------------------------------------------------------------
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -55,7 +55,7 @@ async def test_429_retry_after_is_honoured_and_the_answer_sent_once(run_bot, fak
 class ExplodingAnswerer(Answerer):
     """A collaborator that fails, to exercise the error path."""
 
-    def answer(self, question: str) -> Answer:
+    def answer(self, question: str, on_text: object = None) -> Answer:
         raise RuntimeError("index exploded")
 
 

@@ -1,0 +1,31 @@
+"""A language model's answer appears progressively: one draft message, edited, then the final answer."""
+
+from __future__ import annotations
+
+from bot_harness import EN_QUESTION
+from fake_bot_api import message_update
+from tg_html import problems
+
+from bot import telegram_app
+from bot.answering import Answerer
+from bot.generators import ChatModelGenerator
+from tests.chat_fakes import SlowChatModel
+from langchain_core.messages import AIMessage
+
+
+async def test_streamed_answer_edits_one_draft_then_becomes_the_final_answer(answerer, run_bot, fake_api, monkeypatch) -> None:
+    monkeypatch.setattr(telegram_app, "DRAFT_EDIT_INTERVAL", 0.3)
+    words = " ".join(f"word{i}" for i in range(12))
+    model = SlowChatModel(messages=iter([AIMessage(content=f"{words} [1].")]), delay=0.1)
+    streaming = Answerer(answerer.settings, embedder=answerer.embedder, generator=ChatModelGenerator("openai", model, 30))
+    async with run_bot(streaming) as bot:
+        await bot.send(message_update(91, EN_QUESTION))
+    drafts = bot.sent(91)
+    edits = fake_api.calls("editMessageText")
+    assert len(drafts) == 1, "one draft message, then edits of it"
+    assert len(edits) >= 2
+    final = edits[-1].params
+    assert "[1]" in final["text"] and "<blockquote>" in final["text"] and final.get("reply_markup")
+    assert all(not problems(e.params["text"]) and len(e.params["text"]) <= 4096 for e in edits)
+    times = [r.at for r in fake_api.requests if r.method in ("sendMessage", "editMessageText")]
+    assert all(b - a >= 0.25 for a, b in zip(times, times[1:-1])), "drafts respect the edit interval"
