@@ -99,8 +99,32 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
             print()
             return 0
         problem = validate_question(question, settings.bot.max_question_chars)
-        print(problem or answer_text(answerer.answer(question)), flush=True)
+        if problem:
+            print(problem, flush=True)
+        else:
+            stream = _TokenPrinter()
+            answer = answerer.answer(question, on_text=stream)
+            print(answer_text(answer) if not stream.printed else stream.finish(answer), flush=True)
         print()
+
+
+class _TokenPrinter:
+    """Prints a streaming answer as it grows; afterwards, what the final answer adds."""
+
+    def __init__(self) -> None:
+        self.printed = ""
+
+    def __call__(self, text: str) -> None:
+        if text.startswith(self.printed):
+            sys.stdout.write(text[len(self.printed) :])
+            sys.stdout.flush()
+            self.printed = text
+
+    def finish(self, answer) -> str:  # noqa: ANN001 - retrieval.models.Answer
+        """The verified answer replaces the draft: it is printed in full below it."""
+        from bot.rendering import answer_text
+
+        return "\n\n" + answer_text(answer)
 
 
 def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:

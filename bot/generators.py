@@ -79,7 +79,7 @@ def _missing(provider: str) -> ImportError:
     )
 
 
-def _chat_model(settings: LLMSettings) -> Any:
+def chat_model(settings: LLMSettings) -> Any:
     """The LangChain chat model for a provider (imported only now)."""
     secret = settings.api_key.get_secret_value() if settings.api_key else None
     if settings.provider == "openai":
@@ -128,4 +128,4 @@ def load_generator(settings: LLMSettings) -> Generator:
     """The generator named in settings; a missing extra fails here, at start-up."""
     if settings.provider == "extractive":
         return ExtractiveGenerator()
-    return ChatModelGenerator(settings.provider, _chat_model(settings), settings.timeout)
+    return ChatModelGenerator(settings.provider, chat_model(settings), settings.timeout)
