@@ -5,8 +5,9 @@ This is the only module that imports LLM provider packages, each lazily and only
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from bot import messages
@@ -110,18 +111,57 @@ def chat_model(settings: LLMSettings) -> Any:
             num_predict=settings.max_tokens,
             client_kwargs={"timeout": settings.timeout},
         )
+    return _llamacpp_model(settings)
+
+
+def _llamacpp_model(settings: LLMSettings) -> Any:
+    """A LangChain chat model over an in-process llama.cpp GGUF (llama-cpp-python).
+
+    Written here rather than taken from langchain-community, which is being sunset; it is the
+    two methods LangChain asks of a chat model, with llama.cpp's own chat completion doing the rest.
+    """
     try:
-        from langchain_community.chat_models import ChatLlamaCpp
+        import llama_cpp
     except ImportError as exc:
         raise _missing("llamacpp") from exc
-    return ChatLlamaCpp(
-        model_path=settings.model,
-        temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
-        n_ctx=settings.context_tokens,
-        n_threads=settings.threads,
-        verbose=False,
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+    from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+    roles = {"system": "system", "human": "user", "ai": "assistant"}
+    llama = llama_cpp.Llama(
+        model_path=settings.model, n_ctx=settings.context_tokens, n_threads=settings.threads, verbose=False
     )
+    lock = threading.Lock()  # one llama.cpp context serves one completion at a time
+
+    class LlamaCppChatModel(BaseChatModel):
+        @property
+        def _llm_type(self) -> str:
+            return "llamacpp"
+
+        def _complete(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool) -> Any:
+            return llama.create_chat_completion(
+                messages=[{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages],
+                max_tokens=settings.max_tokens,
+                temperature=settings.temperature,
+                stop=stop,
+                stream=stream,
+            )
+
+        def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+            with lock:
+                reply = self._complete(messages, stop, stream=False)
+            content = reply["choices"][0]["message"].get("content") or ""
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=content))])
+
+        def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+            with lock:
+                for chunk in self._complete(messages, stop, stream=True):
+                    delta = chunk["choices"][0]["delta"].get("content")
+                    if delta:
+                        yield ChatGenerationChunk(message=AIMessageChunk(content=delta))
+
+    return LlamaCppChatModel()
 
 
 def load_generator(settings: LLMSettings) -> Generator:
