@@ -160,6 +160,24 @@ def test_invalid_provider_fails_with_exit_code_2(tmp_path: Path) -> None:
     assert done.stdout == ""
 
 
+@pytest.mark.parametrize(
+    "metadata",
+    ['["tiny"]\ntitle = "x"\nauthor = "a typo\'d field"\n', '["tiny"\ntitle = "unclosed table"\n'],
+    ids=["unknown-field", "toml-syntax-error"],
+)
+def test_malformed_metadata_is_reported_not_a_traceback(tmp_path: Path, metadata: str) -> None:
+    """Regression, fixed in 91e98f6 (retrieval/corpus.py `load_metadata`): a hand-edited seeds/articles.toml with an unknown
+    field (TypeError from ArticleMeta) or a TOML syntax error crashes `isnad ingest` with a raw
+    traceback; it should say what is wrong with articles.toml (or ingest without that metadata)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tiny.txt").write_text("وزار باتروشيف طهران حيث أجرى محادثات تناولت التعاون الأمني.\n", encoding="utf-8")
+    (corpus / "articles.toml").write_text(metadata, encoding="utf-8")
+    done = run(tmp_path / "data", "ingest", str(corpus))
+    assert "Traceback" not in done.stderr
+    assert "articles.toml" in done.stdout + done.stderr
+
+
 @pytest.mark.parametrize("question", ["", "   "])
 def test_ask_empty_question_says_so(core_cli_index, question: str) -> None:
     data_dir, _ = core_cli_index

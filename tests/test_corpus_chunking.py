@@ -60,8 +60,8 @@ def test_article_sentences_with_pipes_or_prompts_inside_are_kept() -> None:
     ],
     ids=["ar-took-part", "en-subscribers"],
 )
-def test_bug_news_sentences_starting_like_a_prompt_are_kept(line: str) -> None:
-    """BUG (retrieval/corpus.py `_BOILERPLATE_LINE`: `اشترك\\ .*`, `subscribe.*`): any line that
+def test_news_sentences_starting_like_a_prompt_are_kept(line: str) -> None:
+    """Regression, fixed in 91e98f6 (retrieval/corpus.py `_BOILERPLATE_LINE`: `اشترك\\ .*`, `subscribe.*`): any line that
     merely starts with these words is dropped as furniture, losing real article sentences."""
     assert _content(f"{line}\n") == [line]
 

@@ -16,7 +16,7 @@ import pytest
 from bot.answering import Answerer
 from retrieval.manifest import MANIFEST_FILE, SNAPSHOT_DIR, Manifest
 from retrieval.search import CorpusView, HybridSearcher, index_article
-from retrieval.store import CHUNKS, SENTENCES, VectorStore
+from retrieval.store import CHUNKS, SENTENCES, VectorStore, plain_id, versioned_id
 from tests.conftest import ISNAD, CountingEmbedder, core_cli_env, core_make_settings, core_seed_texts
 
 PATRUSHEV = (
@@ -72,10 +72,12 @@ def _expected_spans(data_dir: Path, chunk_chars: int) -> dict[str, set[str]]:
     """Span ids the store should hold for what the manifest says is indexed."""
     manifest = Manifest.load(data_dir)
     expected: dict[str, set[str]] = {CHUNKS: set(), SENTENCES: set()}
-    for article_id in manifest.entries:
+    for article_id, entry in manifest.entries.items():
         indexed = index_article(manifest.load_article(article_id), chunk_chars)
-        expected[CHUNKS] |= {c.span_id for c in indexed.chunks}
-        expected[SENTENCES] |= {s.span_id for s in indexed.sentences if s.quotable}
+        expected[CHUNKS] |= {versioned_id(c.span_id, entry.content_hash) for c in indexed.chunks}
+        expected[SENTENCES] |= {
+            versioned_id(s.span_id, entry.content_hash) for s in indexed.sentences if s.quotable
+        }
     return expected
 
 
@@ -86,7 +88,7 @@ def _assert_store_matches_manifest(answerer: Answerer) -> None:
     for kind, ids in _expected_spans(settings.data_dir, settings.search.chunk_chars).items():
         assert ids, kind
         assert store.count(kind) == len(ids), f"{kind}: stored {store.count(kind)}, expected {len(ids)}"
-        assert set(store.vectors(kind, sorted(ids))) == ids
+        assert set(store.vectors(kind, sorted(ids))) == {plain_id(i) for i in ids}
 
 
 def _search_texts(answerer: Answerer, question: str) -> list[str]:
@@ -158,7 +160,12 @@ def test_unusable_files_are_skipped_with_reasons(tmp_path: Path, core_corpus: Pa
         _write(core_corpus, "empty", ""): "empty",
         _write(core_corpus, "blank", "  \n\t\n"): "empty",
         _write(core_corpus, "binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"): "",
+        _write(core_corpus, "huge", b"a" * 5_000_001): "too large",
     }
+    outside = tmp_path / "outside.txt"
+    outside.write_text(PATRUSHEV, encoding="utf-8")
+    (core_corpus / "link.txt").symlink_to(outside)
+    bad[core_corpus / "link.txt"] = "symlink"
     answerer = _answerer(tmp_path / "data", core_corpus, core_embedder)
     report = answerer.reindex()
     assert sorted(report.added) == ["patrushev", "treaty"]
@@ -216,13 +223,15 @@ def _small_articles(count: int) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def core_killed_ingest(tmp_path_factory: pytest.TempPathFactory, core_embedder) -> tuple[Path, Path]:
-    """A data dir holding a 2-article index, then an `isnad ingest` of 30 articles killed mid-run."""
+    """A data dir holding a 2-article index, then an `isnad ingest` killed mid-run that was updating
+    'patrushev' (text prepended, so its offsets move) and adding 28 small articles (sorted after it)."""
     root = tmp_path_factory.mktemp("killed")
     corpus, data = root / "corpus", root / "data"
     corpus.mkdir()
     _write(corpus, "patrushev", PATRUSHEV)
     _write(corpus, "treaty", TREATY)
     _answerer(data, corpus, core_embedder).reindex()
+    _write(corpus, "patrushev", f"{NEW_SENTENCE}\n\n{PATRUSHEV}")
     for name, text in _small_articles(28).items():
         _write(corpus, name, text)
 
@@ -269,16 +278,16 @@ def test_rerun_after_interruption_stores_everything_once(core_killed_ingest, tmp
     corpus, data = _copy_state(core_killed_ingest, tmp_path)
     answerer = _answerer(data, corpus, core_embedder)
     report = answerer.reindex()
-    assert len(report.added) == 28 and sorted(report.unchanged) == ["patrushev", "treaty"]
+    assert len(report.added) == 28 and report.updated == ["patrushev"] and report.unchanged == ["treaty"]
     assert len(Manifest.load(data).entries) == 30
     _assert_store_matches_manifest(answerer)
     assert answerer.reindex().unchanged == sorted(Manifest.load(data).entries)
 
 
-def test_bug_rerun_after_interruption_drops_vectors_of_files_deleted_meanwhile(
+def test_rerun_after_interruption_drops_vectors_of_files_deleted_meanwhile(
     core_killed_ingest, tmp_path: Path, core_embedder
 ) -> None:
-    """BUG (retrieval/ingest.py `sync`): vectors an interrupted run stored for an article that is
+    """Regression, fixed in 91e98f6 (retrieval/ingest.py `sync`): vectors an interrupted run stored for an article that is
     deleted before the rerun are never removed (sync only deletes ids listed in the manifest), so
     the store keeps orphaned spans for ever."""
     corpus, data = _copy_state(core_killed_ingest, tmp_path)
@@ -290,3 +299,19 @@ def test_bug_rerun_after_interruption_drops_vectors_of_files_deleted_meanwhile(
         (corpus / f"{article_id}.txt").unlink()
     answerer.reindex()
     _assert_store_matches_manifest(answerer)
+
+
+def test_article_being_updated_when_interrupted_stays_searchable(
+    core_killed_ingest, tmp_path: Path, core_embedder
+) -> None:
+    """Regression, fixed in 91e98f6 (retrieval/ingest.py + store.replace_article): the killed run deleted the old vectors of
+    'patrushev' and stored the new version's, but the manifest still names the old version, so
+    search drops the new vectors as not current and the old ones are gone: until the next ingest
+    the article cannot be cited, contrary to "an interrupted run leaves the previous index usable"."""
+    corpus, data = _copy_state(core_killed_ingest, tmp_path)
+    answerer = _answerer(data, corpus, core_embedder)
+    assert answerer.article_text("patrushev") == PATRUSHEV
+    answer = answerer.answer("من زار طهران لإجراء محادثات حول التعاون الأمني؟")
+    cited = [c for c in answer.citations if c.article_id == "patrushev"]
+    assert cited, "the indexed (previous) version of the article should still be quotable"
+    assert all(PATRUSHEV[c.start : c.end] == c.quote for c in cited)
