@@ -11,6 +11,7 @@ from bot.prompting import Passage
 from config.settings import LLMSettings
 from tests.conftest import core_make_settings
 
+SLOW_MACHINE_TIMEOUT = 120  # generous: these tests prove wiring, not speed (bench/llm_latency.py measures that)
 QUESTION = "Which international summit did Putin decide not to attend, and in which country?"
 
 
@@ -32,22 +33,22 @@ def _assert_trustworthy(answerer: Answerer, answer) -> None:  # noqa: ANN001
 
 
 def test_openai_provider_sends_a_token_limit_the_server_honours(llama_server: str) -> None:
-    model = chat_model(LLMSettings(provider="openai", base_url=llama_server, model="gemma", max_tokens=8))
+    model = chat_model(LLMSettings(provider="openai", base_url=llama_server, model="gemma", max_tokens=8, timeout=SLOW_MACHINE_TIMEOUT))
     started = time.monotonic()
     reply = model.invoke([("human", "Write a long story about the sea.")])
     assert reply.response_metadata["token_usage"]["completion_tokens"] <= 8
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < SLOW_MACHINE_TIMEOUT
 
 
 def test_openai_provider_streams_tokens(llama_server: str) -> None:
-    generator = load_generator(LLMSettings(provider="openai", base_url=llama_server, model="gemma", max_tokens=24))
+    generator = load_generator(LLMSettings(provider="openai", base_url=llama_server, model="gemma", max_tokens=24, timeout=SLOW_MACHINE_TIMEOUT))
     seen: list[str] = []
     text = generator.generate("What is this?", "en", [Passage(1, "قرر بوتين عدم حضور القمة.", "t")], seen.append)
     assert len(seen) >= 2 and seen[-1] == text
 
 
 def test_answer_through_the_real_server_is_verified_or_falls_back(llama_server: str, core_seed_dir, core_embedder) -> None:
-    answerer = _answerer(core_seed_dir, core_embedder, provider="openai", base_url=llama_server, max_tokens=48, timeout=60)
+    answerer = _answerer(core_seed_dir, core_embedder, provider="openai", base_url=llama_server, max_tokens=48, timeout=SLOW_MACHINE_TIMEOUT)
     _assert_trustworthy(answerer, answerer.answer(QUESTION))
 
 
@@ -68,7 +69,7 @@ def test_a_dead_server_gives_the_extractive_answer_quickly(core_seed_dir, core_e
 
 
 def test_llamacpp_provider_in_process(gguf_model: Path, core_seed_dir, core_embedder) -> None:
-    answerer = _answerer(core_seed_dir, core_embedder, provider="llamacpp", model=str(gguf_model), max_tokens=32, timeout=60)
+    answerer = _answerer(core_seed_dir, core_embedder, provider="llamacpp", model=str(gguf_model), max_tokens=32, timeout=SLOW_MACHINE_TIMEOUT)
     assert isinstance(answerer.generator, ChatModelGenerator) and answerer.generator.name == "llamacpp"
     seen: list[str] = []
     answer = answerer.answer(QUESTION, on_text=seen.append)
