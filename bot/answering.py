@@ -169,7 +169,17 @@ class Answerer:
         if not checked.cited:
             return self._extractive(question, language, chosen, view, clock, fallback="no valid citation")
         cited = [replace(offered[n - 1], n=new) for new, n in enumerate(checked.cited, start=1)]
+        if language == "en" and self.settings.llm.translate_quotes:
+            cited = [replace(c, translation=self._translation(c.quote)) for c in cited]
         return _answered(question, language, checked.text, cited, self.generator.name, clock)
+
+    def _translation(self, quote: str) -> str:
+        """The model's English rendering of a quote, or nothing if it fails (the quote stands alone)."""
+        try:
+            return self.generator.translate(quote)
+        except Exception as exc:
+            log.warning("quote translation failed (%s)", type(exc).__name__)
+            return ""
 
     def _citations(self, sentences: Sequence[Sentence], view: CorpusView) -> list[Citation]:
         """Numbered citations whose quotes are checked against the indexed article text."""

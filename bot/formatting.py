@@ -85,6 +85,9 @@ def source_line(item: Described, language: Language, prefix: str = "") -> str:
 def citation_html(citation: Citation, language: Language) -> str:
     """A citation: the verbatim quote and its source line, in one blockquote."""
     quote = direction_mark(citation.quote) + escape(citation.quote, quote=False)
+    if citation.translation:
+        label = messages.text("translation_label", language)
+        quote += f"\n{LRM}<i>{escape(label, quote=False)} {escape(citation.translation, quote=False)}</i>"
     return f"<blockquote>{quote}\n{source_line(citation, language, f'— [{citation.n}]')}</blockquote>"
 
 

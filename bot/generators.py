@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from bot import messages
-from bot.prompting import Passage, build_messages
+from bot.prompting import Passage, build_messages, translation_messages
 from config.settings import LLMSettings
 from retrieval.models import Language
 
@@ -32,6 +32,9 @@ class Generator(Protocol):
         self, question: str, language: Language, passages: Sequence[Passage], on_text: TextCallback | None = None
     ) -> str: ...
 
+    def translate(self, text: str) -> str:
+        """An English rendering of one Arabic sentence ("" when the generator cannot translate)."""
+
 
 class ExtractiveGenerator:
     """No model: the answer is the verified quotes themselves, each with its marker."""
@@ -45,6 +48,9 @@ class ExtractiveGenerator:
         lines += [f"«{p.text}» [{p.n}]" for p in passages]
         return "\n".join(lines)
 
+    def translate(self, text: str) -> str:
+        return ""  # no model, no translation
+
 
 class ChatModelGenerator:
     """Any LangChain chat model, streamed, with an overall deadline."""
@@ -57,10 +63,18 @@ class ChatModelGenerator:
     def generate(
         self, question: str, language: Language, passages: Sequence[Passage], on_text: TextCallback | None = None
     ) -> str:
+        return self._run(build_messages(question, language, passages), on_text)
+
+    def translate(self, text: str) -> str:
+        """An English rendering of one Arabic sentence."""
+        return self._run(translation_messages(text), None).strip()
+
+    def _run(self, prompt: list[tuple[str, str]], on_text: TextCallback | None) -> str:
+        """Stream the model's reply to `prompt`, within the deadline."""
         deadline = time.monotonic() + self._timeout
         parts: list[str] = []
         try:
-            for chunk in self._model.stream(build_messages(question, language, passages)):
+            for chunk in self._model.stream(prompt):
                 if isinstance(chunk.content, str) and chunk.content:
                     parts.append(chunk.content)
                     if on_text:

@@ -33,6 +33,10 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "(تعذّر استخدام نموذج اللغة؛ هذه إجابة مقتبسة مباشرة من المصادر.)",
         "en": "(The language model was unavailable; this answer is quoted directly from the sources.)",
     },
+    "translation_label": {
+        "ar": "ترجمة آلية:",
+        "en": "Machine translation, not a quote:",
+    },
     "no_index": {
         "ar": "لا توجد مقالات مفهرسة بعد. شغّل: isnad ingest",
         "en": "No articles are indexed yet. Run: isnad ingest",

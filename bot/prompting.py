@@ -46,6 +46,14 @@ def build_messages(question: str, language: Language, passages: Sequence[Passage
     return [("system", system), ("human", user)]
 
 
+TRANSLATE_PROMPT = "Translate this Arabic news sentence into English. Reply with the translation only.\n\n{text}"
+
+
+def translation_messages(text: str) -> list[tuple[str, str]]:
+    """A one-sentence translation request; the sentence is data."""
+    return [("human", TRANSLATE_PROMPT.format(text=text))]
+
+
 def declined(text: str) -> bool:
     """The model said the passages do not answer the question."""
     return NOT_IN_SOURCES in text

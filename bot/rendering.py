@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import messages
 from retrieval.models import Answer
 
 
@@ -23,6 +24,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "quote": c.quote,
                 "start": c.start,
                 "end": c.end,
+                "translation": c.translation,
             }
             for c in answer.citations
         ],
@@ -40,4 +42,6 @@ def answer_text(answer: Answer) -> str:
         for c in answer.citations:
             origin = " — ".join(part for part in (c.title, c.publisher, c.date) if part)
             lines.append(f"[{c.n}] {origin} ({c.article_id}, {c.start}-{c.end})")
+            if c.translation:
+                lines.append(f"    {messages.text('translation_label', answer.language)} {c.translation}")
     return "\n".join(lines)

@@ -49,6 +49,7 @@ class LLMSettings(BaseModel):
     max_tokens: int = 400
     timeout: float = 20.0
     passages: int = Field(default=5, ge=1, description="numbered passages offered to the model")
+    translate_quotes: bool = Field(default=False, description="English questions: add a marked machine translation of each quote")
     context_tokens: int = Field(default=4096, ge=512, description="llamacpp: context window")
     threads: int = Field(default=2, ge=1, description="llamacpp: CPU threads")
 

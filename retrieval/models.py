@@ -81,6 +81,7 @@ class Citation:
     quote: str
     start: int
     end: int
+    translation: str = ""  # a model's English rendering of the quote, never shown as the quote
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,39 @@
+"""Optional English renderings of Arabic quotes: marked as translations, never as quotes."""
+
+from __future__ import annotations
+
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from bot.answering import Answerer
+from bot.formatting import render_answer
+from bot.generators import ChatModelGenerator
+from bot.rendering import answer_json
+from config.settings import LLMSettings
+from tests.conftest import core_make_settings
+
+QUESTION = "Which international summit did Putin decide not to attend?"
+TRANSLATION = "Putin decided not to attend the G20 summit next week in Indonesia."
+
+
+def _answerer(core_seed_dir, core_embedder, translate: bool) -> Answerer:  # noqa: ANN001
+    settings = core_make_settings(core_seed_dir)
+    settings = settings.model_copy(update={"llm": LLMSettings(provider="openai", translate_quotes=translate)})
+    model = GenericFakeChatModel(messages=iter([AIMessage(content="The G20 summit in Indonesia [1]."), AIMessage(content=TRANSLATION)]))
+    return Answerer(settings, embedder=core_embedder, generator=ChatModelGenerator("openai", model, 10))
+
+
+def test_translation_is_added_and_marked(core_seed_dir, core_embedder) -> None:
+    answerer = _answerer(core_seed_dir, core_embedder, translate=True)
+    answer = answerer.answer(QUESTION)
+    [citation] = answer.citations
+    assert citation.translation == TRANSLATION
+    assert answerer.article_text(citation.article_id)[citation.start : citation.end] == citation.quote
+    assert answer_json(answer)["citations"][0]["translation"] == TRANSLATION
+    html = "".join(render_answer(answer))
+    assert f"<i>Machine translation, not a quote: {TRANSLATION}</i>" in html
+
+
+def test_no_translation_unless_enabled(core_seed_dir, core_embedder) -> None:
+    answer = _answerer(core_seed_dir, core_embedder, translate=False).answer(QUESTION)
+    assert answer.citations and all(c.translation == "" for c in answer.citations)
