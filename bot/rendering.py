@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import messages
-from retrieval.models import Answer
+from retrieval.models import Answer, Citation
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -15,23 +15,21 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "language": answer.language,
         "answered": answer.answered,
         "answer": answer.text,
-        "citations": [
-            {
-                "n": c.n,
-                "article": c.article_id,
-                "title": c.title,
-                "publisher": c.publisher,
-                "quote": c.quote,
-                "start": c.start,
-                "end": c.end,
-                "translation": c.translation,
-            }
-            for c in answer.citations
-        ],
+        "citations": [_citation_json(c) for c in answer.citations],
         "generator": answer.generator,
         "fallback": answer.fallback,
         "timings_ms": answer.timings_ms,
     }
+
+
+def _citation_json(c: Citation) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "n": c.n, "article": c.article_id, "title": c.title, "publisher": c.publisher,
+        "quote": c.quote, "start": c.start, "end": c.end,
+    }
+    if c.translation:  # only with ISNAD_LLM_TRANSLATE_QUOTES: the default shape stays as documented
+        item["translation"] = c.translation
+    return item
 
 
 def answer_text(answer: Answer) -> str:

@@ -164,10 +164,10 @@ class VectorStore:
     def query(self, kind: str, vector: np.ndarray, n: int) -> list[Hit]:
         """The n nearest spans of one kind, most similar first."""
         collection = self._collections[kind]
-        count = collection.count()
-        if count == 0:
-            return []
         try:
+            count = collection.count()
+            if count == 0:
+                return []
             got = collection.query(
                 query_embeddings=[vector], n_results=min(n, count), include=["metadatas", "distances"]
             )
