@@ -53,16 +53,16 @@ def test_questions_while_the_server_is_down_say_unavailable_then_recover(
         _assert_cited(fault_answerer, fault_answerer.answer(item["question"]))
 
 
-def test_bug_answer_raises_when_the_server_stops_after_the_store_was_opened(
+def test_server_stopping_after_the_store_was_opened_says_unavailable_then_recovers(
     fault_answerer: Answerer, scale_chroma_restartable: ChromaServer
 ) -> None:
-    """VectorStore.query calls collection.count() outside its try, so the connection error is
-    not translated to StoreUnavailable and Answerer.answer raises httpx.ConnectError."""
+    """Regression (fixed in db720bc): VectorStore.query called collection.count() outside its try,
+    so Answerer.answer raised httpx.ConnectError instead of saying search is unavailable."""
     _assert_cited(fault_answerer, fault_answerer.answer(EN["question"]))  # the store is open
     scale_chroma_restartable.stop()
     try:
         answer = fault_answerer.answer(AR["question"])
-    except Exception as exc:  # noqa: BLE001 - the bug: any exception here reaches the user
+    except Exception as exc:  # noqa: BLE001 - any exception here would reach the user
         pytest.fail(f"answer() raised {type(exc).__name__}: {exc} instead of saying search is unavailable")
     _assert_unavailable(answer, AR["lang"])
     scale_chroma_restartable.start()
