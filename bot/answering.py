@@ -127,7 +127,7 @@ class Answerer:
             return _declined(question, language, "no_index", clock)
         terms = evidence.question_terms(question, language, view)
         scored = evidence.score(result, terms, view)
-        chosen = evidence.select(scored, self.settings.search.max_citations)
+        chosen = evidence.select(scored, self.settings.search.max_citations, terms.multi_source)
         extractive_ok = evidence.answerable(chosen, terms)
         if isinstance(self.generator, ExtractiveGenerator):
             return self._extractive(question, language, chosen if extractive_ok else [], view, clock)

@@ -29,6 +29,12 @@ STRONG_SIMILARITY_EN = 0.81  # an English match this close needs no specific nam
 MIN_SPECIFIC_IDF = 2.0  # a name found in at most ~1/7 of the sentences
 SAME_ARTICLE_MARGIN = 0.02
 OTHER_ARTICLE_MARGIN = 0.045
+# "covered in two articles", "in each report", "يذكر مقالان", "في كل منهما": one quote per source.
+_MULTI_SOURCE = re.compile(
+    r"\b(?:two|both|each|several|multiple|different)\s+(?:of\s+the\s+)?(?:articles?|reports?|sources?|outlets?)\b"
+    r"|\bin each\b|مقالان|مقالين|تقريران|تقريرين|المصدرين|كل منهما|كلا المقال",
+    re.IGNORECASE,
+)
 _COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b|(?:^|\s)كم(?:\s|$)", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]+")
 _NUMBER = re.compile(r"\d+")
@@ -54,6 +60,7 @@ class QuestionTerms:
     anchors: tuple[Anchor, ...]
     numbers: frozenset[str]
     wants_count: bool
+    multi_source: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ def question_terms(question: str, language: Language, view: CorpusView) -> Quest
         anchors=tuple(anchors),
         numbers=frozenset(_NUMBER.findall(normalise(question))),
         wants_count=bool(_COUNT_QUESTION.search(question)),
+        multi_source=bool(_MULTI_SOURCE.search(question)),
     )
 
 
@@ -136,8 +144,12 @@ def score(result: SearchResult, terms: QuestionTerms, view: CorpusView) -> list[
     return scored
 
 
-def select(scored: Sequence[Scored], limit: int) -> list[Scored]:
-    """The best sentence first, then near-equals from its article and the best of other articles."""
+def select(scored: Sequence[Scored], limit: int, multi_source: bool = False) -> list[Scored]:
+    """The best sentence first, then near-equals from its article and the best of other articles.
+
+    A question that asks what several sources say gets the best sentence of the second-best
+    article whatever its margin.
+    """
     if not scored:
         return []
     best = scored[0]
@@ -148,7 +160,8 @@ def select(scored: Sequence[Scored], limit: int) -> list[Scored]:
         same = item.sentence.article_id == best.sentence.article_id
         margin = SAME_ARTICLE_MARGIN if same else OTHER_ARTICLE_MARGIN
         article_taken = any(c.sentence.article_id == item.sentence.article_id for c in chosen)
-        if best.score - item.score <= margin and (same or not article_taken):
+        first_of_second_source = multi_source and not same and len({c.sentence.article_id for c in chosen}) == 1
+        if (best.score - item.score <= margin or first_of_second_source) and (same or not article_taken):
             chosen.append(item)
     rest = sorted(chosen[1:], key=lambda s: (s.sentence.article_id != best.sentence.article_id, s.sentence.start))
     return [best, *rest]
