@@ -61,17 +61,22 @@ class Answerer:
         self._extractive_generator = ExtractiveGenerator()
         self._lock = threading.Lock()
         self._searcher: HybridSearcher | None = None
+        self._manifest_version: tuple[int, int] | None = None
 
     # -- store ---------------------------------------------------------------------------
     def _open_store(self) -> VectorStore:
         return VectorStore(self.settings.chroma, self.settings.data_dir, self.embedder)
 
     def _current_searcher(self) -> HybridSearcher:
-        """The searcher, opening the store on first use or after it was unreachable."""
+        """The searcher, opening the store on first use or after it was unreachable, and
+        reloading the corpus view when another process (an operator's ingest) changed the index."""
         with self._lock:
-            if self._searcher is None:
+            version = Manifest.version(self.settings.data_dir)
+            if self._searcher is None or version != self._manifest_version:
+                store = self._searcher.store if self._searcher else self._open_store()
                 view = CorpusView(Manifest.load(self.settings.data_dir), self.settings.search.chunk_chars)
-                self._searcher = HybridSearcher(self._open_store(), self.embedder, view, self.settings.search)
+                self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
+                self._manifest_version = version
             return self._searcher
 
     def reindex(
@@ -92,6 +97,7 @@ class Answerer:
         view = CorpusView(manifest, self.settings.search.chunk_chars)
         with self._lock:
             self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
+            self._manifest_version = Manifest.version(self.settings.data_dir)
         return report
 
     def sources(self) -> list[Source]:

@@ -50,6 +50,15 @@ class Manifest:
         }
         return cls(data_dir, raw.get("embedder", ""), entries)
 
+    @staticmethod
+    def version(data_dir: Path) -> tuple[int, int] | None:
+        """Changes whenever the manifest file is replaced (mtime, size); None if there is none."""
+        try:
+            stat = (data_dir / MANIFEST_FILE).stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
     def save(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         payload = {
