@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.chunking import chunk_sentences, embedding_text
+from retrieval.chunking import chunk_sentences
 from retrieval.corpus import METADATA_FILE, ArticleError, iter_articles, load_metadata
 from retrieval.embedders import Embedder
 from retrieval.manifest import Entry, Manifest
@@ -52,21 +52,33 @@ class CachedEmbedder:
             batch = todo[begin : begin + self._batch_size]
             for text, vector in zip(batch, self._embedder.embed_passages(batch)):
                 self._cache[text] = vector
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+        return _rows([self._cache[t] for t in texts])
 
 
 def _store_article(article: Article, store: VectorStore, embed: CachedEmbedder, chunk_chars: int) -> None:
+    """Embed each sentence once; a chunk's vector is the normalised mean of its sentences'."""
     indexed = index_article(article, chunk_chars)
+    sentence_vectors = dict(zip(indexed.sentences, embed.embed([s.text for s in indexed.sentences])))
+    chunk_vectors = [
+        _normalised(np.mean([sentence_vectors[s] for s in chunk_sentences(c, indexed.sentences)], axis=0))
+        for c in indexed.chunks
+    ]
     quotable = [s for s in indexed.sentences if s.quotable]
-    chunk_texts = [embedding_text(chunk_sentences(c, indexed.sentences)) for c in indexed.chunks]
     store.add_version(
         article.article_id,
         article.content_hash,
         spans={CHUNKS: indexed.chunks, SENTENCES: quotable},
-        vectors={CHUNKS: embed.embed(chunk_texts), SENTENCES: embed.embed([s.text for s in quotable])},
+        vectors={CHUNKS: _rows(chunk_vectors), SENTENCES: _rows([sentence_vectors[s] for s in quotable])},
     )
+
+
+def _normalised(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+def _rows(vectors: list[np.ndarray]) -> np.ndarray:
+    """Vectors as one matrix (an article may have no chunks or no quotable sentence)."""
+    return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
 
 def sync(
