@@ -26,7 +26,7 @@ class _Checker(HTMLParser):
         if tag not in ALLOWED:
             self.errors.append(f"tag <{tag}> not allowed")
             return
-        for name, value in attrs:
+        for name, _ in attrs:
             if name not in ALLOWED[tag]:
                 self.errors.append(f"attribute {name} not allowed on <{tag}>")
         if tag == "span" and dict(attrs).get("class") != "tg-spoiler":
