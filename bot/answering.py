@@ -118,6 +118,7 @@ class Answerer:
         `on_text` receives the growing answer text while a language model streams it.
         """
         clock = _Clock()
+        question = question.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> "?"
         language = detect_language(question)
         try:
             searcher = self._current_searcher()
