@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 VIEW_CACHE_SIZE = 1000  # answers whose buttons still work
 DRAFT_EDIT_INTERVAL = 1.5  # seconds between edits of a streaming answer (Telegram flood limits)
 SEND_RETRIES = 3  # attempts after a 429 (AIORateLimiter waits retry_after between them)
+NETWORK_RETRIES = 3  # attempts after a network fault, waiting NETWORK_BACKOFF, then twice as long
+NETWORK_BACKOFF = 0.5
 BUTTON_LABEL_CHARS = 40
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -197,11 +199,25 @@ class IsnadBot:
     # -- sending ---------------------------------------------------------------------------
     @staticmethod
     async def _reply(message: Message, html: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-        """Send HTML to the message's chat, as a reply in groups so the asker sees it."""
-        return await message.reply_text(
-            html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW,
-            do_quote=message.chat.type != ChatType.PRIVATE,
-        )
+        """Send HTML to the message's chat, as a reply in groups so the asker sees it.
+
+        A network fault (Telegram unreachable, 5xx) is retried with backoff. A timeout is not:
+        the message may have arrived, and a retry could send it twice.
+        """
+        for attempt in range(NETWORK_RETRIES + 1):
+            try:
+                return await message.reply_text(
+                    html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW,
+                    do_quote=message.chat.type != ChatType.PRIVATE,
+                )
+            except (BadRequest, TimedOut):
+                raise
+            except NetworkError as exc:
+                if attempt == NETWORK_RETRIES:
+                    raise
+                log.warning("sending failed (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(NETWORK_BACKOFF * 2**attempt)
+        raise AssertionError("unreachable")
 
     async def _say(self, update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object) -> None:
         """Reply with the bilingual message `key` in the user's language."""

@@ -57,6 +57,7 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, tuple[int, int]] = {}  # method -> (remaining, retry_after)
+        self._outages: dict[str, int] = {}  # method -> remaining 502 answers
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -97,6 +98,10 @@ class FakeBotAPI:
         """Answer the next `times` calls of `method` with 429 and this retry_after."""
         self._failures[method] = (times, retry_after)
 
+    def break_next(self, method: str, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 502 Bad Gateway (a network fault)."""
+        self._outages[method] = times
+
     def calls(self, method: str, **where: Any) -> list[Request]:
         """Accepted calls of `method` whose parameters include `where`."""
         return [
@@ -120,6 +125,10 @@ class FakeBotAPI:
         else:
             params = dict(await request.post())
         params = _decode(params)
+        if self._outages.get(method):
+            self._outages[method] -= 1
+            await self._record(Request(method, params, ok=False))
+            return web.Response(status=502, text="Bad Gateway")
         remaining, retry_after = self._failures.get(method, (0, 0))
         if remaining:
             self._failures[method] = (remaining - 1, retry_after)

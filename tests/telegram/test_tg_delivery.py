@@ -52,6 +52,16 @@ async def test_429_retry_after_is_honoured_and_the_answer_sent_once(run_bot, fak
         assert len(bot.sent(82)) == 1
 
 
+async def test_network_faults_are_retried_and_the_answer_sent_once(run_bot, fake_api) -> None:
+    fake_api.break_next("sendMessage", times=2)
+    async with run_bot() as bot:
+        await bot.send(message_update(83, UNANSWERABLE))
+        attempts = [r for r in fake_api.requests if r.method == "sendMessage"]
+        assert [r.ok for r in attempts] == [False, False, True]
+        assert attempts[2].at - attempts[1].at >= attempts[1].at - attempts[0].at > 0.4
+        assert len(bot.sent(83)) == 1
+
+
 class ExplodingAnswerer(Answerer):
     """A collaborator that fails, to exercise the error path."""
 
