@@ -94,10 +94,8 @@ class Answerer:
             batch_size=self.settings.embedding.batch_size,
             progress=progress,
         )
-        view = CorpusView(manifest, self.settings.search.chunk_chars)
-        with self._lock:
-            self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
-            self._manifest_version = Manifest.version(self.settings.data_dir)
+        with self._lock:  # the next question loads the new index (a CLI ingest never needs it)
+            self._searcher = None
         return report
 
     def sources(self) -> list[Source]:
