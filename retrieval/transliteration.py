@@ -60,11 +60,10 @@ def skeleton_matches(target: str, skeleton: str) -> bool:
     """Equal skeletons, or for longer names nearly equal ones (vowel-letter and spelling noise)."""
     if target == skeleton:
         return True
-    return (
-        len(target) >= 4
-        and abs(len(skeleton) - len(target)) <= 1
-        and SequenceMatcher(None, target, skeleton).ratio() >= _MIN_RATIO
-    )
+    if len(target) < 4 or abs(len(skeleton) - len(target)) > 1:
+        return False
+    matcher = SequenceMatcher(None, target, skeleton)  # cheap upper bounds first
+    return matcher.quick_ratio() >= _MIN_RATIO and matcher.ratio() >= _MIN_RATIO
 
 
 def name_found(latin_word: str, skeletons: frozenset[str]) -> bool:
