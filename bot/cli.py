@@ -39,6 +39,9 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     if args.rebuild:
         import shutil
 
+        from retrieval.store import drop_collections
+
+        drop_collections(settings.chroma, settings.data_dir)
         shutil.rmtree(settings.data_dir, ignore_errors=True)
     corpus = Path(args.path) if args.path else settings.corpus_dir
     try:

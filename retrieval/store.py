@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,24 +79,45 @@ def _embedding_function(embedder: Embedder) -> Any:
     return IsnadEmbeddingFunction(embedder.name)
 
 
+def _client(settings: ChromaSettings, data_dir: Path) -> Any:
+    """An embedded PersistentClient under data_dir, or an HttpClient when a host is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaClientSettings
+
+    client_settings = ChromaClientSettings(anonymized_telemetry=False)
+    if settings.host:
+        return chromadb.HttpClient(host=settings.host, port=settings.port, settings=client_settings)
+    path = data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=client_settings)
+
+
+def drop_collections(settings: ChromaSettings, data_dir: Path) -> None:
+    """Delete Isnad's collections, whatever embedder built them.
+
+    The embedded store is a folder, removed without opening it: Chroma keeps one client per path
+    per process, and a client opened on a folder deleted under it can no longer write.
+    """
+    if not settings.host:
+        shutil.rmtree(data_dir / "chroma", ignore_errors=True)
+        return
+    try:
+        client = _client(settings, data_dir)
+        existing = {c.name for c in client.list_collections()}
+    except Exception as exc:
+        raise _translate(exc) from exc
+    for kind in (CHUNKS, SENTENCES):
+        name = f"{settings.collection_prefix}_{kind}"
+        if name in existing:
+            client.delete_collection(name)
+
+
 class VectorStore:
     """Chunk and sentence vectors with their article, offsets and content hash."""
 
     def __init__(self, settings: ChromaSettings, data_dir: Path, embedder: Embedder) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaClientSettings
-
-        client_settings = ChromaClientSettings(anonymized_telemetry=False)
-        self._embedder = embedder
         try:
-            if settings.host:
-                self._client = chromadb.HttpClient(
-                    host=settings.host, port=settings.port, settings=client_settings
-                )
-            else:
-                path = data_dir / "chroma"
-                path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(path), settings=client_settings)
+            self._client = _client(settings, data_dir)
             function = _embedding_function(embedder)
             self._collections = {
                 kind: self._client.get_or_create_collection(

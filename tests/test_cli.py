@@ -209,3 +209,11 @@ def test_ask_writes_no_debug_logs_at_warning_level(core_cli_index) -> None:
 
 def test_seeds_folder_is_the_default_corpus() -> None:
     assert sorted(p.stem for p in SEEDS.glob("*.txt")) == sorted(SEED_TEXTS)
+
+
+def test_ingest_rebuild_starts_from_an_empty_index(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(data, "ingest", "--json").returncode == 0
+    done = run(data, "ingest", "--rebuild", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == len(list(SEEDS.glob("*.txt")))

@@ -12,7 +12,7 @@ import pytest
 from bot.answering import Answerer
 from config.settings import Settings
 from retrieval.manifest import Manifest
-from retrieval.store import CHUNKS, SENTENCES, VectorStore
+from retrieval.store import CHUNKS, SENTENCES, EmbedderMismatch, VectorStore, drop_collections
 from tests.conftest import SEEDS, CountingEmbedder, core_make_settings, core_questions, core_seed_texts
 
 ANSWERABLE = [q for q in core_questions() if q["answerable"]]
@@ -116,3 +116,16 @@ def test_server_incremental_ingest_embeds_only_what_changed(scenarios: dict[str,
 
 def test_server_incremental_ingest_matches_embedded_mode(scenarios: dict[str, dict[str, Step]]) -> None:
     assert scenarios["server"] == scenarios["embedded"]
+
+
+def test_rebuild_drops_the_server_collections_built_by_another_embedder(scale_chroma, core_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+    settings = scale_chroma.settings(tmp_path / "data", prefix="rebuild")
+    Answerer(settings, embedder=core_embedder).reindex(SEEDS)
+
+    class OtherEmbedder:
+        name = "another-model"
+
+    with pytest.raises(EmbedderMismatch):
+        VectorStore(settings.chroma, settings.data_dir, OtherEmbedder())  # type: ignore[arg-type]
+    drop_collections(settings.chroma, settings.data_dir)
+    VectorStore(settings.chroma, settings.data_dir, OtherEmbedder())  # type: ignore[arg-type]  # accepted now
