@@ -39,14 +39,20 @@ class IngestReport:
 
 
 class CachedEmbedder:
-    """Embeds each distinct text once per run (synthetic and syndicated corpora repeat sentences)."""
+    """Embeds each distinct text once per run (synthetic and syndicated corpora repeat sentences).
 
-    def __init__(self, embedder: Embedder, batch_size: int) -> None:
+    The cache is bounded: past `max_entries` texts (about 1.5 KB each) it starts afresh.
+    """
+
+    def __init__(self, embedder: Embedder, batch_size: int, max_entries: int = 100_000) -> None:
         self._embedder = embedder
         self._batch_size = batch_size
+        self._max_entries = max_entries
         self._cache: dict[str, np.ndarray] = {}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if len(self._cache) + len(texts) > self._max_entries:
+            self._cache.clear()
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         for begin in range(0, len(todo), self._batch_size):
             batch = todo[begin : begin + self._batch_size]
