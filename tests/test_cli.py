@@ -217,3 +217,15 @@ def test_ingest_rebuild_starts_from_an_empty_index(tmp_path: Path) -> None:
     done = run(data, "ingest", "--rebuild", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["added"] == len(list(SEEDS.glob("*.txt")))
+
+
+def test_example_env_is_a_valid_configuration(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / "config" / "example.env"
+    values = dict(
+        line.split("=", 1) for line in example.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    )
+    values.pop("ISNAD_DATA_DIR"), values.pop("ISNAD_CORPUS_DIR")
+    assert run(tmp_path / "data", "ingest", "--json", **values).returncode == 0
+    done = run(tmp_path / "data", "sources", "--json", **values)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == len(list(SEEDS.glob("*.txt")))
