@@ -5,9 +5,9 @@ question's language), so the decision also looks inside the best sentences and t
 - Arabic questions: the share of the question's key terms (normalised, stemmed, weighted by
   rarity) found there;
 - English questions: the share of its names (matched across scripts by consonant skeleton) and
-  numbers found there, and at least one of them specific to few sentences, unless the dense
-  match is strong;
-- "how many" questions: a number the question did not already contain.
+  numbers found there, and at least one of them, or a transliterated loanword ("tactical" ~
+  تكتيكي), specific to few sentences, unless the dense match is strong;
+- "how many" questions: a number the question did not already contain, in the best sentence.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ _MULTI_SOURCE = re.compile(
 )
 _COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b|(?:^|\s)كم(?:\s|$)", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]+")
+_WORD = re.compile(r"\b[a-z]{6,}\b")  # candidate loanwords: "tactical" ~ تكتيكي, "strategic" ~ استراتيجي
+MIN_LOANWORD_SKELETON = 4
 _NUMBER = re.compile(r"\d+")
 _STANDALONE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -57,10 +59,11 @@ class QuestionTerms:
 
     language: Language
     weights: dict[str, float]
-    anchors: tuple[Anchor, ...]
+    anchors: tuple[Anchor, ...]  # names and numbers: the evidence should contain them
     numbers: frozenset[str]
     wants_count: bool
     multi_source: bool = False
+    loanwords: tuple[Anchor, ...] = ()  # common words that may be transliterated: only make evidence specific
 
 
 @dataclass(frozen=True)
@@ -86,14 +89,21 @@ def question_terms(question: str, language: Language, view: CorpusView) -> Quest
     total = view.sentence_count
     weights = {t: _idf(max(1, view.sentence_frequency.get(t, 0)), total) for t in stems(question, True)}
     anchors: list[Anchor] = []
+    loanwords: list[Anchor] = []
     if language == "en":
         stop = stopwords()
-        for word in dict.fromkeys(_NAME.findall(question)):
+
+        def anchor(word: str) -> Anchor:
             skeleton = latin_skeleton(word)
-            if word.lower() not in stop and len(skeleton) >= 2:
-                anchors.append(Anchor(word, skeleton, _idf(view.skeleton_count(skeleton), total)))
-        for number in dict.fromkeys(_NUMBER.findall(question)):
-            anchors.append(Anchor(number, number, _idf(view.sentence_frequency.get(number, 0), total)))
+            return Anchor(word, skeleton, _idf(view.skeleton_count(skeleton), total))
+
+        anchors = [anchor(w) for w in dict.fromkeys(_NAME.findall(question)) if w.lower() not in stop]
+        anchors = [a for a in anchors if len(a.skeleton) >= 2]
+        anchors += [
+            Anchor(n, n, _idf(view.sentence_frequency.get(n, 0), total)) for n in dict.fromkeys(_NUMBER.findall(question))
+        ]
+        loanwords = [anchor(w) for w in dict.fromkeys(_WORD.findall(question)) if w not in stop]
+        loanwords = [a for a in loanwords if len(a.skeleton) >= MIN_LOANWORD_SKELETON]
     return QuestionTerms(
         language=language,
         weights=weights,
@@ -101,6 +111,7 @@ def question_terms(question: str, language: Language, view: CorpusView) -> Quest
         numbers=frozenset(_NUMBER.findall(normalise(question))),
         wants_count=bool(_COUNT_QUESTION.search(question)),
         multi_source=bool(_MULTI_SOURCE.search(question)),
+        loanwords=tuple(loanwords),
     )
 
 
@@ -115,12 +126,12 @@ def _arabic_coverage(terms: QuestionTerms, window: str) -> float:
     return sum(w for t, w in terms.weights.items() if t in present) / total if total else 0.0
 
 
-def _found_anchors(terms: QuestionTerms, window: str) -> list[Anchor]:
+def _found(anchors: Sequence[Anchor], window: str) -> list[Anchor]:
     words = tokens(window)
     skeletons = text_skeletons(words)
     numbers = set(words)
     return [
-        a for a in terms.anchors
+        a for a in anchors
         if (a.text in numbers if a.text.isdigit() else any(skeleton_matches(a.skeleton, s) for s in skeletons))
     ]
 
@@ -135,9 +146,9 @@ def score(result: SearchResult, terms: QuestionTerms, view: CorpusView) -> list[
             share, specific = _arabic_coverage(terms, window), True
             bonus = (share + _arabic_coverage(terms, candidate.sentence.text)) / 2
         else:
-            found = _found_anchors(terms, window)
+            found = _found(terms.anchors, window)
             share = len(found) / len(terms.anchors) if terms.anchors else 0.0
-            specific = any(a.idf >= MIN_SPECIFIC_IDF for a in found)
+            specific = any(a.idf >= MIN_SPECIFIC_IDF for a in found + _found(terms.loanwords, window))
             bonus = share
         scored.append(Scored(candidate, share, specific, candidate.similarity + weight * bonus))
     scored.sort(key=lambda s: s.score, reverse=True)
@@ -184,8 +195,8 @@ def answerable(evidence: Sequence[Scored], terms: QuestionTerms) -> bool:
         return False
     if terms.language == "en" and not (best.specific or similarity >= STRONG_SIMILARITY_EN):
         return False
-    if terms.wants_count and not any(_has_new_number(e.sentence, terms) for e in evidence):
-        return False
+    if terms.wants_count and not _has_new_number(best.sentence, terms):
+        return False  # the count must be in the best sentence, not in one about something else
     return True
 
 

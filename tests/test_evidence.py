@@ -46,3 +46,23 @@ def test_a_count_question_needs_a_number_it_did_not_already_contain() -> None:
     with_count = Sentence("a", 0, 40, "أطلقت روسيا أكثر من 300 طائرة مسيرة")
     assert not evidence._has_new_number(with_model_numbers, terms)
     assert evidence._has_new_number(with_count, terms)
+
+
+def test_the_count_must_be_in_the_best_sentence() -> None:
+    terms = evidence.QuestionTerms("ar", {"x": 1.0}, (), frozenset(), wants_count=True)
+
+    def scored(text: str) -> evidence.Scored:
+        sentence = Sentence("a", 0, len(text), text)
+        return evidence.Scored(Candidate(sentence, 0.9, 0.0), coverage=1.0, specific=True, score=0.9)
+
+    no_count = scored("بناء مفاعلات نووية جديدة لإيران")
+    other_count = scored("أطلقت روسيا أكثر من 300 طائرة مسيرة")
+    assert not evidence.answerable([no_count, other_count], terms)
+    assert evidence.answerable([other_count, no_count], terms)
+
+
+def test_loanwords_make_evidence_specific_but_do_not_count_as_names() -> None:
+    window = "ووصف أوزجيليك العلاقة بأنها تحالف مصالح تكتيكي تحركه المصالح"
+    tactical = evidence.Anchor("tactical", "TKTKL", 3.0)
+    weather = evidence.Anchor("weather", "TR", 3.0)
+    assert evidence._found([tactical, weather], window) == [tactical]
