@@ -9,8 +9,13 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.answering import Answerer
+    from retrieval.models import Answer
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -27,7 +32,8 @@ def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
     return start
 
 
-def _answerer(settings: Settings):  # noqa: ANN202 - imported lazily: loads the embedding model
+def _answerer(settings: Settings) -> Answerer:
+    """The pipeline (imported here: it loads the embedding model, which `--help` never needs)."""
     from bot.answering import Answerer
 
     return Answerer(settings)
@@ -123,7 +129,7 @@ class _TokenPrinter:
             sys.stdout.flush()
             self.printed = text
 
-    def finish(self, answer) -> str:  # noqa: ANN001 - retrieval.models.Answer
+    def finish(self, answer: Answer) -> str:
         """The verified answer replaces the draft: it is printed in full below it."""
         from bot.rendering import answer_text
 
