@@ -148,7 +148,13 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.evaluation import evaluate, format_report, load_items
 
-    report = evaluate(_answerer(settings), load_items(Path(args.file)))
+    from retrieval.manifest import Manifest
+
+    answerer = _answerer(settings)
+    if not Manifest.load(settings.data_dir).entries:  # scoring an empty index says nothing
+        print(f"nothing indexed yet: indexing {settings.corpus_dir} first", file=sys.stderr)
+        answerer.reindex(progress=_progress(True))
+    report = evaluate(answerer, load_items(Path(args.file)))
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
     return 0
 

@@ -229,3 +229,11 @@ def test_example_env_is_a_valid_configuration(tmp_path: Path) -> None:
     done = run(tmp_path / "data", "sources", "--json", **values)
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == len(list(SEEDS.glob("*.txt")))
+
+
+def test_eval_on_an_empty_data_dir_indexes_the_corpus_first(tmp_path: Path) -> None:
+    done = run(tmp_path / "data", "eval", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "indexing" in done.stderr
+    report = json.loads(done.stdout)
+    assert report["all"]["evidence_quoted"] > 0.5 and report["all"]["verbatim"] == 1.0
