@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from retrieval.arabic import normalise, stems, stopwords, tokens
 from retrieval.models import Language, Sentence
 from retrieval.search import Candidate, CorpusView, SearchResult
-from retrieval.transliteration import latin_skeleton, skeleton_matches, text_skeletons
+from retrieval.transliteration import latin_skeleton, skeleton_found, text_skeletons
 
 LEXICAL_WEIGHT = {"ar": 0.12, "en": 0.04}
 MIN_SIMILARITY = {"ar": 0.80, "en": 0.77}
@@ -132,7 +132,7 @@ def _found(anchors: Sequence[Anchor], window: str) -> list[Anchor]:
     numbers = set(words)
     return [
         a for a in anchors
-        if (a.text in numbers if a.text.isdigit() else any(skeleton_matches(a.skeleton, s) for s in skeletons))
+        if (a.text in numbers if a.text.isdigit() else skeleton_found(a.skeleton, skeletons))
     ]
 
 

@@ -101,18 +101,16 @@ class CorpusView:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A quotable sentence near the question: its cosine similarity and its best passage score."""
+    """A quotable sentence near the question, with its cosine similarity to it."""
 
     sentence: Sentence
     similarity: float
-    passage_score: float
 
 
 @dataclass(frozen=True)
 class SearchResult:
     """Passages (fused ranking) and the sentence candidates drawn from them."""
 
-    question: str
     passages: tuple[Passage, ...]
     candidates: tuple[Candidate, ...]
 
@@ -145,26 +143,23 @@ class HybridSearcher:
         fused = reciprocal_rank_fusion([dense, lexical])
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: self.settings.top_chunks]
         passages = tuple(Passage(chunk, fused[i]) for i in best if (chunk := self.view.chunk(i)))
-        return SearchResult(question, passages, self._candidates(vector, passages))
+        return SearchResult(passages, self._candidates(vector, passages))
 
     def _candidates(self, vector: np.ndarray, passages: Sequence[Passage]) -> tuple[Candidate, ...]:
         """Quotable sentences of the passages plus the nearest sentences overall, with similarities."""
-        passage_score: dict[str, float] = {}
-        for passage in passages:
-            for sentence in self.view.sentences_in(passage.chunk):
-                if sentence.quotable:
-                    passage_score[sentence.span_id] = max(passage_score.get(sentence.span_id, 0.0), passage.score)
+        wanted = dict.fromkeys(
+            s.span_id for p in passages for s in self.view.sentences_in(p.chunk) if s.quotable
+        )
         hits = self.store.query(SENTENCES, vector, self.settings.top_chunks * 2)
         similarity = {h.span_id: h.similarity for h in hits if self.view.is_current(h)}
-        for span_id in similarity:
-            passage_score.setdefault(span_id, 0.0)
-        missing = [self.view.versioned(i) for i in passage_score if i not in similarity]
+        wanted.update(dict.fromkeys(similarity))
+        missing = [self.view.versioned(i) for i in wanted if i not in similarity]
         for span_id, stored in self.store.vectors(SENTENCES, missing).items():
             similarity[span_id] = float(stored @ vector)
-        candidates = []
-        for span_id, score in passage_score.items():
-            sentence = self.view.sentence(span_id)
-            if sentence is not None and span_id in similarity:
-                candidates.append(Candidate(sentence, similarity[span_id], score))
+        candidates = [
+            Candidate(sentence, similarity[span_id])
+            for span_id in wanted
+            if span_id in similarity and (sentence := self.view.sentence(span_id)) is not None
+        ]
         candidates.sort(key=lambda c: c.similarity, reverse=True)
         return tuple(candidates)

@@ -168,9 +168,6 @@ class VectorStore:
         """Remove every version of an article but the one named."""
         self._delete({"$and": [{"article_id": article_id}, {"hash": {"$ne": keep_hash}}]})
 
-    def delete_article(self, article_id: str) -> None:
-        self._delete({"article_id": article_id})
-
     def _delete(self, where: dict[str, Any]) -> None:
         for collection in self._collections.values():
             collection.delete(where=where)

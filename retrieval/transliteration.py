@@ -66,7 +66,6 @@ def skeleton_matches(target: str, skeleton: str) -> bool:
     return matcher.quick_ratio() >= _MIN_RATIO and matcher.ratio() >= _MIN_RATIO
 
 
-def name_found(latin_word: str, skeletons: frozenset[str]) -> bool:
-    """Whether a Latin-script name plausibly appears among the given Arabic word skeletons."""
-    target = latin_skeleton(latin_word)
+def skeleton_found(target: str, skeletons: frozenset[str]) -> bool:
+    """Whether a Latin word's skeleton plausibly appears among the given Arabic word skeletons."""
     return len(target) >= 2 and any(skeleton_matches(target, s) for s in skeletons)

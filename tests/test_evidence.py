@@ -11,7 +11,7 @@ from retrieval.search import Candidate
 
 def _scored(article: str, start: int, score: float) -> evidence.Scored:
     sentence = Sentence(article, start, start + 10, "x" * 10)
-    return evidence.Scored(Candidate(sentence, score, 0.0), coverage=1.0, specific=True, score=score)
+    return evidence.Scored(Candidate(sentence, score), coverage=1.0, specific=True, score=score)
 
 
 RANKED = [_scored("a", 0, 0.95), _scored("a", 50, 0.90), _scored("b", 0, 0.85), _scored("c", 0, 0.84)]
@@ -53,7 +53,7 @@ def test_the_count_must_be_in_the_best_sentence() -> None:
 
     def scored(text: str) -> evidence.Scored:
         sentence = Sentence("a", 0, len(text), text)
-        return evidence.Scored(Candidate(sentence, 0.9, 0.0), coverage=1.0, specific=True, score=0.9)
+        return evidence.Scored(Candidate(sentence, 0.9), coverage=1.0, specific=True, score=0.9)
 
     no_count = scored("بناء مفاعلات نووية جديدة لإيران")
     other_count = scored("أطلقت روسيا أكثر من 300 طائرة مسيرة")
