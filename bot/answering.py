@@ -9,16 +9,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot import evidence, messages, prompting
-from bot.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator
+from bot import chitchat, evidence, messages, prompting
+from bot.decision import Decision, DecisionParams, decide
+from bot.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator, quoted
 from bot.prompting import Passage
 from config.settings import Settings
 from retrieval.arabic import detect_language
 from retrieval.embedders import Embedder, load_embedder
 from retrieval.ingest import IngestReport, sync
+from retrieval.lexicon import LEXICON_FILE, TermLexicon, WordEmbeddings, vocabulary
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Citation, Language, Sentence
-from retrieval.search import CorpusView, HybridSearcher
+from retrieval.search import CorpusView, HybridSearcher, SearchResult
 from retrieval.store import StoreUnavailable, VectorStore
 
 log = logging.getLogger(__name__)
@@ -53,12 +55,18 @@ class Answerer:
     """The one pipeline behind the CLI, the terminal chat and the Telegram bot. Thread-safe."""
 
     def __init__(
-        self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+        decision: DecisionParams | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder or load_embedder(settings.embedding)
         self.generator = generator or load_generator(settings.llm)
         self._extractive_generator = ExtractiveGenerator()
+        self.decision = decision or DecisionParams.load()
+        self._word_vectors = WordEmbeddings(self.embedder)
         self._lock = threading.Lock()
         self._searcher: HybridSearcher | None = None
         self._manifest_version: tuple[int, int] | None = None
@@ -74,7 +82,12 @@ class Answerer:
             version = Manifest.version(self.settings.data_dir)
             if self._searcher is None or version != self._manifest_version:
                 store = self._searcher.store if self._searcher else self._open_store()
-                view = CorpusView(Manifest.load(self.settings.data_dir), self.settings.search.chunk_chars)
+                view = CorpusView(
+                    Manifest.load(self.settings.data_dir),
+                    self.settings.search.chunk_chars,
+                    TermLexicon.load(self.settings.data_dir),
+                    self._word_vectors,
+                )
                 self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
                 self._manifest_version = version
             return self._searcher
@@ -94,6 +107,7 @@ class Answerer:
             batch_size=self.settings.embedding.batch_size,
             progress=progress,
         )
+        sync_lexicon(self.settings.data_dir, self.embedder)
         with self._lock:  # the next question loads the new index (a CLI ingest never needs it)
             self._searcher = None
         return report
@@ -118,65 +132,76 @@ class Answerer:
         clock = _Clock()
         question = question.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> "?"
         language = detect_language(question)
+        if chitchat.is_small_talk(question):
+            return _declined(question, language, chitchat.reply_key(question), clock, status="chitchat")
         try:
-            searcher = self._current_searcher()
-            result = searcher.search(question)
+            asked, result, view = self.retrieve(question, language)
         except StoreUnavailable:
             log.warning("search store unavailable")
             with self._lock:
                 self._searcher = None
             return _declined(question, language, "search_unavailable", clock, status="unavailable", generator="none")
         clock.retrieved()
-        view = searcher.view
         if not view.articles:
             return _declined(question, language, "no_index", clock)
-        terms = evidence.question_terms(question, language, view)
-        scored = evidence.score(result, terms, view)
-        chosen = evidence.select(scored, self.settings.search.max_citations, terms.multi_source)
-        extractive_ok = evidence.answerable(chosen, terms)
-        if isinstance(self.generator, ExtractiveGenerator):
-            return self._extractive(question, language, chosen if extractive_ok else [], view, clock)
-        if not evidence.worth_asking_model(scored, terms):
-            return _declined(question, language, "not_found", clock, generator=self.generator.name)
-        return self._generated(question, language, scored, chosen if extractive_ok else [], view, clock, on_text)
+        decision = decide(self.decision, asked, result, view, self.settings.search.max_citations)
+        if isinstance(self.generator, ExtractiveGenerator) or decision.kind == "not_found":
+            return self._extractive(question, language, decision, view, clock)
+        return self._generated(question, language, decision, view, clock, on_text)
+
+    def retrieve(self, question: str, language: Language) -> tuple[evidence.Question, SearchResult, CorpusView]:
+        """The question's terms, the search result and the corpus view it came from."""
+        searcher = self._current_searcher()
+        result = searcher.search(question)
+        return evidence.analyse(question, language, searcher.view), result, searcher.view
 
     def _extractive(
-        self, question: str, language: Language, chosen: Sequence[evidence.Scored], view: CorpusView,
+        self, question: str, language: Language, decision: Decision, view: CorpusView,
         clock: _Clock, fallback: str | None = None,
     ) -> Answer:
-        citations = self._citations([c.sentence for c in chosen], view)
-        if not citations:
-            return _declined(question, language, "not_found", clock, fallback=fallback)
+        """The decision as it stands: verified quotes as the answer, as related passages, or nothing."""
+        citations = self._citations([r.sentence for r in decision.evidence], view)
+        if decision.kind == "not_found" or not citations:
+            return _declined(question, language, "not_found", clock, fallback=fallback, hint=self._coverage_hint(view))
+        if decision.kind == "related":
+            text = quoted(messages.text("related", language), _passages(citations))
+            return _reply(question, language, text, citations, "extractive", clock, "related", fallback)
         text = self._extractive_generator.generate(question, language, _passages(citations))
         if fallback:
             text = f"{text}\n{messages.text('llm_fallback', language)}"
-        return _answered(question, language, text, citations, "extractive", clock, fallback)
+        return _reply(question, language, text, citations, "extractive", clock, "answered", fallback)
 
     def _generated(
-        self, question: str, language: Language, scored: Sequence[evidence.Scored],
-        chosen: Sequence[evidence.Scored], view: CorpusView, clock: _Clock, on_text: TextCallback | None,
+        self, question: str, language: Language, decision: Decision, view: CorpusView, clock: _Clock,
+        on_text: TextCallback | None,
     ) -> Answer:
-        """Ask the model; any failure or unverifiable output falls back to the extractive answer."""
-        offered = self._citations([s.sentence for s in scored[: self.settings.llm.passages]], view)
+        """Ask the model; any failure or unverifiable output falls back to the extractive reply."""
+        offered = self._citations([r.sentence for r in decision.evidence][: self.settings.llm.passages], view)
         try:
             raw = self.generator.generate(question, language, _passages(offered), clock.watch(on_text))
         except GenerationTimeout:
             log.warning("language model timed out; extractive fallback")
-            return self._extractive(question, language, chosen, view, clock, fallback="timeout")
+            return self._extractive(question, language, decision, view, clock, fallback="timeout")
         except Exception as exc:  # a dead or misconfigured model must never reach the user
             log.warning("language model failed (%s); extractive fallback", type(exc).__name__)
-            return self._extractive(question, language, chosen, view, clock, fallback="error")
+            return self._extractive(question, language, decision, view, clock, fallback="error")
         if prompting.leaks_prompt(raw):
-            return self._extractive(question, language, chosen, view, clock, fallback="error")
+            return self._extractive(question, language, decision, view, clock, fallback="error")
         if prompting.declined(raw):
-            return _declined(question, language, "not_found", clock, generator=self.generator.name)
+            return self._extractive(question, language, replace(decision, kind="related"), view, clock)
         checked = prompting.check_citations(raw, len(offered))
         if not checked.cited:
-            return self._extractive(question, language, chosen, view, clock, fallback="no valid citation")
+            return self._extractive(question, language, decision, view, clock, fallback="no valid citation")
         cited = [replace(offered[n - 1], n=new) for new, n in enumerate(checked.cited, start=1)]
         if language == "en" and self.settings.llm.translate_quotes:
             cited = [replace(c, translation=self._translation(c.quote)) for c in cited]
-        return _answered(question, language, checked.text, cited, self.generator.name, clock)
+        return _reply(question, language, checked.text, cited, self.generator.name, clock, "answered")
+
+    @staticmethod
+    def _coverage_hint(view: CorpusView) -> str:
+        """What the corpus covers, for a "not found" reply: a few article titles."""
+        titles = [a.article.title for a in view.articles.values() if a.article.meta.title]
+        return "; ".join(titles[:3])
 
     def _translation(self, quote: str) -> str:
         """The model's English rendering of a quote, or nothing if it fails (the quote stands alone)."""
@@ -235,16 +260,32 @@ def _passages(citations: Sequence[Citation]) -> list[Passage]:
     return [Passage(c.n, c.quote, c.title) for c in citations]
 
 
-def _answered(
+def _reply(
     question: str, language: Language, text: str, citations: Sequence[Citation], generator: str,
-    clock: _Clock, fallback: str | None = None,
+    clock: _Clock, status: str, fallback: str | None = None,
 ) -> Answer:
-    return Answer(question, language, text, tuple(citations), True, generator, "answered", fallback, clock.timings())
+    """A reply that quotes: an answer, or related passages that are not one."""
+    answered = status == "answered"
+    return Answer(question, language, text, tuple(citations), answered, generator, status, fallback, clock.timings())
 
 
 def _declined(
     question: str, language: Language, key: str, clock: _Clock, *, status: str = "not_found",
-    generator: str = "extractive", fallback: str | None = None,
+    generator: str = "extractive", fallback: str | None = None, hint: str = "",
 ) -> Answer:
-    """An answer that quotes nothing: not in the sources, no index, or search unavailable."""
-    return Answer(question, language, messages.text(key, language), (), False, generator, status, fallback, clock.timings())
+    """A reply that quotes nothing: not in the sources, small talk, no index, or search unavailable."""
+    text = messages.text(key, language)
+    if hint:
+        text = f"{text}\n{messages.text('coverage_hint', language, titles=hint)}"
+    return Answer(question, language, text, (), False, generator, status, fallback, clock.timings())
+
+
+def sync_lexicon(data_dir: Path, embedder: Embedder) -> int:
+    """Bring the term map in line with the indexed articles; returns how many words it holds."""
+    manifest = Manifest.load(data_dir)
+    words = vocabulary(manifest.load_article(a).raw_text for a in manifest.entries)
+    current = TermLexicon.load(data_dir)
+    lexicon = current.synced(words, embedder)
+    if lexicon is not current or not (data_dir / LEXICON_FILE).is_file():
+        lexicon.save(data_dir)
+    return len(lexicon.words)

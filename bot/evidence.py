@@ -1,13 +1,11 @@
-"""Choose the sentences that answer a question, and decide whether the sources answer it at all.
+"""What a question asks for, and what each candidate sentence offers it: the signals of the decision.
 
-Cosine similarity alone cannot tell "answerable" from "merely on topic" (scores shift with the
-question's language), so the decision also looks inside the best sentences and their neighbours:
-- Arabic questions: the share of the question's key terms (normalised, stemmed, weighted by
-  rarity) found there;
-- English questions: the share of its names (matched across scripts by consonant skeleton) and
-  numbers found there, and at least one of them, or a transliterated loanword ("tactical" ~
-  تكتيكي), specific to few sentences, unless the dense match is strong;
-- "how many" questions: a number the question did not already contain, in the best sentence.
+A question becomes weighted terms (rarer in the corpus = heavier). Arabic questions match
+sentences by normalised stems; English ones through three bridges into the Arabic text: the
+term map induced from the embedding model ("drones" -> المسيرات), consonant skeletons for names
+and loanwords in any case or spelling ("patrushef" ~ باتروشيف), and digits. Each candidate
+sentence gets a feature vector (`FEATURES`); bot/decision.py turns those into a ranking and a
+reply kind with parameters fitted by bot/fitting.py.
 """
 
 from __future__ import annotations
@@ -17,189 +15,269 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.arabic import normalise, stems, stopwords, tokens
+import numpy as np
+
+from retrieval.arabic import normalise, stem, stems, stopwords, tokens
 from retrieval.models import Language, Sentence
 from retrieval.search import Candidate, CorpusView, SearchResult
-from retrieval.transliteration import latin_skeleton, skeleton_found, text_skeletons
+from retrieval.transliteration import latin_skeleton, skeleton_found
 
-LEXICAL_WEIGHT = {"ar": 0.12, "en": 0.04}
-MIN_SIMILARITY = {"ar": 0.80, "en": 0.77}
-MIN_COVERAGE = {"ar": 0.48, "en": 0.5}
-STRONG_SIMILARITY_EN = 0.81  # an English match this close needs no specific name
-MIN_SPECIFIC_IDF = 2.0  # a name found in at most ~1/7 of the sentences
-SAME_ARTICLE_MARGIN = 0.02
-OTHER_ARTICLE_MARGIN = 0.045
+TRANSLATIONS_PER_WORD = 4
+MIN_TRANSLATION_SIMILARITY = 0.83
+MIN_SKELETON = 3  # shorter consonant skeletons match too many words by chance
+MAX_QUESTION_WORDS = 10  # English words embedded for the term map, rarest first
+
 # "covered in two articles", "in each report", "يذكر مقالان", "في كل منهما": one quote per source.
 _MULTI_SOURCE = re.compile(
     r"\b(?:two|both|each|several|multiple|different)\s+(?:of\s+the\s+)?(?:articles?|reports?|sources?|outlets?)\b"
     r"|\bin each\b|مقالان|مقالين|تقريران|تقريرين|المصدرين|كل منهما|كلا المقال",
     re.IGNORECASE,
 )
-_COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b|(?:^|\s)كم(?:\s|$)", re.IGNORECASE)
-_NAME = re.compile(r"\b[A-Z][a-zA-Z]+")
-_WORD = re.compile(r"\b[a-z]{6,}\b")  # candidate loanwords: "tactical" ~ تكتيكي, "strategic" ~ استراتيجي
-MIN_LOANWORD_SKELETON = 4
-_NUMBER = re.compile(r"\d+")
-_STANDALONE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# Patterns below match normalised text (retrieval.arabic.normalise), so they are normalised too.
+_WANTS_NUMBER = re.compile(normalise(
+    r"\bhow (?:many|much|long|old|far)\b|\bwhat (?:percentage|number|amount)\b|(?:^|\s)(?:كم|كام|قديش|اديش|بكم)(?:\s|$)|نسبة|عدد"
+))
+_WANTS_DATE = re.compile(normalise(
+    r"\bwhen\b|\bwhat (?:year|day|date|month|century|time)\b|\bwhich (?:year|day|date|month|century)\b"
+    r"|متى|امتى|إمتى|إيمتى|ايمتى|أي عام|أي سنة|اي سنة|أي يوم|اي يوم|أي تاريخ|في أي قرن"
+))
+_NUMBER_WORD = (
+    r"واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع|عشر|مئ|ماي|الف|الاف|مليون|ملايين|مليار|ضعف|نصف|ربع"
+)
+_HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORD})\w*")
+_MONTHS = (
+    "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|"
+    "ايار|حزيران|تموز|اب|ايلول|تشرين|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|القرن|عام|سنه"
+)
+_HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|\s)(?:[وفبل]?(?:ال)?)(?:{_MONTHS})(?:\s|$)")
+_LATIN_WORD = re.compile(r"[a-z]+|\d+")
+
+FEATURES = (
+    "similarity",
+    "similarity_gap",
+    "coverage",
+    "window_coverage",
+    "rarest_found",
+    "soft_coverage",
+    "soft_gain",
+    "passage_rank",
+    "type_match",
+    "type_missing",
+    "length",
+)
 
 
 @dataclass(frozen=True)
-class Anchor:
-    """A name or number from an English question, with how rare it is in the corpus."""
+class Term:
+    """A question term and what counts as it in an Arabic sentence."""
 
     text: str
-    skeleton: str
-    idf: float
+    forms: frozenset[str]  # stems (of the word itself or of its nearest corpus words)
+    skeleton: str  # Latin consonant skeleton, '' when too short to trust
+    weight: float
+    strength: float  # how surely the corpus holds it: 1 found as written (or by skeleton), else the best translation's cosine
 
 
 @dataclass(frozen=True)
-class QuestionTerms:
+class Question:
     """What the evidence should contain."""
 
+    text: str
     language: Language
-    weights: dict[str, float]
-    anchors: tuple[Anchor, ...]  # names and numbers: the evidence should contain them
-    numbers: frozenset[str]
-    wants_count: bool
-    multi_source: bool = False
-    loanwords: tuple[Anchor, ...] = ()  # common words that may be transliterated: only make evidence specific
+    terms: tuple[Term, ...]
+    vectors: np.ndarray | None  # English questions: one word vector per term (zeros for digits), else None
+    wants_number: bool
+    wants_date: bool
+    multi_source: bool
+
+    @property
+    def total_weight(self) -> float:
+        return sum(t.weight for t in self.terms)
+
+    @property
+    def known_share(self) -> float:
+        """Weighted mean strength of the terms: low for off-topic words the corpus does not hold."""
+        total = self.total_weight
+        return sum(t.weight * t.strength for t in self.terms) / total if total else 0.0
+
+
+def _idf(frequency: int, total: int) -> float:
+    return math.log((total + 1) / (max(frequency, 1) + 0.5))
+
+
+def analyse(text: str, language: Language, view: CorpusView) -> Question:
+    """Weighted terms of a question and the kind of answer it wants."""
+    total = view.sentence_count
+    terms: dict[str, Term] = {}
+    for term in stems(text, True):
+        frequency = view.sentence_frequency.get(term, 0)
+        terms.setdefault(term, Term(term, frozenset({term}), "", _idf(frequency, total), float(frequency > 0)))
+    vectors = None
+    if language == "en":
+        english, vectors = _english_terms(text, view)
+        terms = {t.text: t for t in english}
+    return Question(
+        text=text,
+        language=language,
+        terms=tuple(terms.values()),
+        vectors=vectors,
+        wants_number=bool(_WANTS_NUMBER.search(normalise(text))),
+        wants_date=bool(_WANTS_DATE.search(normalise(text))),
+        multi_source=bool(_MULTI_SOURCE.search(text)),
+    )
+
+
+def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
+    """English words bridged into Arabic by the term map, by skeleton, or kept as digits;
+    with each term's word vector (zeros where there is none) for soft matching."""
+    stop = stopwords()
+    total = view.sentence_count
+    words = [w for w in dict.fromkeys(_LATIN_WORD.findall(text.lower())) if w not in stop and (len(w) > 2 or w.isdigit())]
+    words = words[:MAX_QUESTION_WORDS]
+    arabic = [w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop]
+    embedded = [w for w in words if not w.isdigit()]
+    found = view.word_vectors(embedded)
+    translations: dict[str, list[tuple[str, float]]] = {}
+    if found is not None:
+        nearest = view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY)
+        translations = dict(zip(embedded, nearest))
+    terms = []
+    for word in words:
+        written = word if word.isdigit() else stem(word)
+        translated = translations.get(word, [])
+        forms = {written} | {stem(a) for a, _ in translated}
+        skeleton = latin_skeleton(word) if not word.isdigit() else ""
+        skeleton = skeleton if len(skeleton) >= MIN_SKELETON else ""
+        literal = view.sentence_frequency.get(written, 0) + (view.skeleton_count(skeleton) if skeleton else 0)
+        frequency = max([literal] + [view.sentence_frequency.get(f, 0) for f in forms])
+        strength = 1.0 if literal else max((similarity for _, similarity in translated), default=0.0)
+        terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength))
+    for word in arabic:  # an Arabic name typed into an English question
+        term = stem(word)
+        frequency = view.sentence_frequency.get(term, 0)
+        terms.append(Term(term, frozenset({term}), "", _idf(frequency, total), float(frequency > 0)))
+    if found is None:
+        return terms, None
+    row = {w: i for i, w in enumerate(embedded)}
+    vectors = np.zeros((len(terms), found.shape[1]), dtype=np.float32)
+    for i, term in enumerate(terms):
+        if term.text in row:
+            vectors[i] = found[row[term.text]]
+    return terms, vectors
+
+
+def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]) -> bool:
+    return bool(term.forms & sentence_stems) or (bool(term.skeleton) and skeleton_found(term.skeleton, skeletons))
+
+
+def _coverage(question: Question, sentences: Sequence[Sentence], view: CorpusView) -> tuple[float, float]:
+    """(weight share of the question's terms found, weight of the rarest found / of the rarest term)."""
+    total = question.total_weight
+    if not total:
+        return 0.0, 0.0
+    sentence_stems = frozenset().union(*(view.stems_of(s) for s in sentences))
+    skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if question.language == "en" else frozenset()
+    found = [t.weight for t in question.terms if _found(t, sentence_stems, skeletons)]
+    return sum(found) / total, max(found, default=0.0) / max(t.weight for t in question.terms)
+
+
+def _soft_coverage(question: Question, sentence: Sentence, view: CorpusView) -> float:
+    """English questions: weighted mean over terms of the best cosine with a word of the sentence
+    (a graded version of coverage that needs no hard translation); Arabic: coverage itself."""
+    if question.vectors is None or not question.terms:
+        return _coverage(question, [sentence], view)[0]
+    weights = np.asarray([t.weight for t in question.terms], dtype=np.float32)
+    best = view.soft_match(question.vectors, [sentence])
+    return float(best @ weights / weights.sum())
+
+
+def has_number(sentence: Sentence) -> bool:
+    return bool(_HAS_NUMBER.search(normalise(sentence.text)))
+
+
+def has_date(sentence: Sentence) -> bool:
+    return bool(_HAS_DATE.search(normalise(sentence.text)))
+
+
+def _type_match(question: Question, sentence: Sentence) -> tuple[float, float]:
+    """(the sentence holds the kind of answer asked for, it lacks it); both 0 when no kind is asked."""
+    wanted = [has_number(sentence)] if question.wants_number else []
+    wanted += [has_date(sentence)] if question.wants_date else []
+    if not wanted:
+        return 0.0, 0.0
+    return (1.0, 0.0) if any(wanted) else (0.0, 1.0)
+
+
+def features(question: Question, result: SearchResult, view: CorpusView) -> np.ndarray:
+    """One row of `FEATURES` per candidate of `result`, in its order."""
+    if not result.candidates:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    top = max(c.similarity for c in result.candidates)
+    passage_rank = {}
+    for rank, passage in enumerate(result.passages):
+        for sentence in view.sentences_in(passage.chunk):
+            passage_rank.setdefault(sentence.span_id, rank)
+    soft = [_soft_coverage(question, c.sentence, view) for c in result.candidates]
+    mean_soft = float(np.mean(soft))
+    rows = []
+    for candidate, soft_coverage in zip(result.candidates, soft):
+        sentence = candidate.sentence
+        coverage, rarest = _coverage(question, [sentence], view)
+        window, _ = _coverage(question, view.neighbourhood(sentence), view)
+        match, missing = _type_match(question, sentence)
+        rank = passage_rank.get(sentence.span_id)
+        rows.append((
+            candidate.similarity,
+            candidate.similarity - top,
+            coverage,
+            window,
+            rarest,
+            soft_coverage,
+            soft_coverage - mean_soft,
+            1.0 / (1 + rank) if rank is not None else 0.0,
+            match,
+            missing,
+            math.log(1 + len(sentence.text)) / 6,
+        ))
+    return np.asarray(rows, dtype=np.float32)
 
 
 @dataclass(frozen=True)
-class Scored:
-    """A candidate, the share of the question's terms around it, and its combined score."""
+class Ranked:
+    """A candidate with the ranker's score (a log-odds that it holds the answer)."""
 
     candidate: Candidate
-    coverage: float
-    specific: bool
     score: float
+    row: np.ndarray
 
     @property
     def sentence(self) -> Sentence:
         return self.candidate.sentence
 
 
-def _idf(frequency: int, total: int) -> float:
-    return math.log((total + 1) / (frequency + 0.5))
+def _same_text(a: Sentence, b: Sentence) -> bool:
+    """Articles repeat themselves, sometimes with a leading conjunction: quote such a sentence once."""
+    x, y = (re.sub(r"^[وف]", "", " ".join(tokens(s.text))) for s in (a, b))
+    return x == y or (min(len(x), len(y)) > 40 and (x in y or y in x))
 
 
-def question_terms(question: str, language: Language, view: CorpusView) -> QuestionTerms:
-    """Key terms of a question. A term absent from the corpus weighs like one seen once."""
-    total = view.sentence_count
-    weights = {t: _idf(max(1, view.sentence_frequency.get(t, 0)), total) for t in stems(question, True)}
-    anchors: list[Anchor] = []
-    loanwords: list[Anchor] = []
-    if language == "en":
-        stop = stopwords()
-
-        def anchor(word: str) -> Anchor:
-            skeleton = latin_skeleton(word)
-            return Anchor(word, skeleton, _idf(view.skeleton_count(skeleton), total))
-
-        anchors = [anchor(w) for w in dict.fromkeys(_NAME.findall(question)) if w.lower() not in stop]
-        anchors = [a for a in anchors if len(a.skeleton) >= 2]
-        anchors += [
-            Anchor(n, n, _idf(view.sentence_frequency.get(n, 0), total)) for n in dict.fromkeys(_NUMBER.findall(question))
-        ]
-        loanwords = [anchor(w) for w in dict.fromkeys(_WORD.findall(question)) if w not in stop]
-        loanwords = [a for a in loanwords if len(a.skeleton) >= MIN_LOANWORD_SKELETON]
-    return QuestionTerms(
-        language=language,
-        weights=weights,
-        anchors=tuple(anchors),
-        numbers=frozenset(_NUMBER.findall(normalise(question))),
-        wants_count=bool(_COUNT_QUESTION.search(question)),
-        multi_source=bool(_MULTI_SOURCE.search(question)),
-        loanwords=tuple(loanwords),
-    )
-
-
-def _window(sentence: Sentence, view: CorpusView) -> str:
-    """The sentence with its neighbours: pronouns and subjects often sit one sentence away."""
-    return " ".join(s.text for s in view.neighbourhood(sentence))
-
-
-def _arabic_coverage(terms: QuestionTerms, window: str) -> float:
-    total = sum(terms.weights.values())
-    present = set(stems(window))
-    return sum(w for t, w in terms.weights.items() if t in present) / total if total else 0.0
-
-
-def _found(anchors: Sequence[Anchor], window: str) -> list[Anchor]:
-    words = tokens(window)
-    skeletons = text_skeletons(words)
-    numbers = set(words)
-    return [
-        a for a in anchors
-        if (a.text in numbers if a.text.isdigit() else skeleton_found(a.skeleton, skeletons))
-    ]
-
-
-def score(result: SearchResult, terms: QuestionTerms, view: CorpusView) -> list[Scored]:
-    """Candidates ranked by similarity plus a bonus for the question's terms around them."""
-    weight = LEXICAL_WEIGHT[terms.language]
-    scored = []
-    for candidate in result.candidates:
-        window = _window(candidate.sentence, view)
-        if terms.language == "ar":
-            share, specific = _arabic_coverage(terms, window), True
-            bonus = (share + _arabic_coverage(terms, candidate.sentence.text)) / 2
-        else:
-            found = _found(terms.anchors, window)
-            share = len(found) / len(terms.anchors) if terms.anchors else 0.0
-            specific = any(a.idf >= MIN_SPECIFIC_IDF for a in found + _found(terms.loanwords, window))
-            bonus = share
-        scored.append(Scored(candidate, share, specific, candidate.similarity + weight * bonus))
-    scored.sort(key=lambda s: s.score, reverse=True)
-    return scored
-
-
-def select(scored: Sequence[Scored], limit: int, multi_source: bool = False) -> list[Scored]:
-    """The best sentence first, then near-equals from its article and the best of other articles.
-
-    A question that asks what several sources say gets the best sentence of the second-best
-    article whatever its margin.
-    """
-    if not scored:
-        return []
-    best = scored[0]
-    chosen = [best]
-    for item in scored[1:]:
+def select(ranked: Sequence[Ranked], limit: int, margin: float, multi_source: bool = False) -> list[Ranked]:
+    """The best sentence, then others within `margin` of its score (no repeated text); a question
+    about what several sources say also gets the best sentence of a second article."""
+    chosen: list[Ranked] = []
+    for item in ranked:
         if len(chosen) >= limit:
             break
-        same = item.sentence.article_id == best.sentence.article_id
-        margin = SAME_ARTICLE_MARGIN if same else OTHER_ARTICLE_MARGIN
-        article_taken = any(c.sentence.article_id == item.sentence.article_id for c in chosen)
-        first_of_second_source = multi_source and not same and len({c.sentence.article_id for c in chosen}) == 1
-        if (best.score - item.score <= margin or first_of_second_source) and (same or not article_taken):
+        if any(_same_text(item.sentence, c.sentence) for c in chosen):
+            continue
+        first_of_second_source = (
+            multi_source and chosen and len({c.sentence.article_id for c in chosen}) == 1
+            and item.sentence.article_id != chosen[0].sentence.article_id
+        )
+        if not chosen or ranked[0].score - item.score <= margin or first_of_second_source:
             chosen.append(item)
+    if not chosen:
+        return []
+    best = chosen[0]
     rest = sorted(chosen[1:], key=lambda s: (s.sentence.article_id != best.sentence.article_id, s.sentence.start))
     return [best, *rest]
-
-
-def _has_new_number(sentence: Sentence, terms: QuestionTerms) -> bool:
-    """A standalone number that the question does not already contain and that is not a year."""
-    return any(
-        n not in terms.numbers and not _YEAR.match(n) for n in _STANDALONE_NUMBER.findall(normalise(sentence.text))
-    )
-
-
-def answerable(evidence: Sequence[Scored], terms: QuestionTerms) -> bool:
-    """Whether the chosen sentences really answer the question (never a best guess)."""
-    if not evidence:
-        return False
-    best = evidence[0]
-    similarity = best.candidate.similarity
-    if similarity < MIN_SIMILARITY[terms.language] or best.coverage < MIN_COVERAGE[terms.language]:
-        return False
-    if terms.language == "en" and not (best.specific or similarity >= STRONG_SIMILARITY_EN):
-        return False
-    if terms.wants_count and not _has_new_number(best.sentence, terms):
-        return False  # the count must be in the best sentence, not in one about something else
-    return True
-
-
-def worth_asking_model(scored: Sequence[Scored], terms: QuestionTerms) -> bool:
-    """A loose gate before a language model judges: something close enough to the question exists."""
-    return bool(scored) and scored[0].candidate.similarity >= MIN_SIMILARITY[terms.language]

@@ -99,7 +99,7 @@ def answer_blocks(answer: Answer) -> list[str]:
     """
     text = answer.text.strip()
     if answer.generator == "extractive" and answer.citations:
-        lines = [messages.text("extractive_intro", answer.language)]
+        lines = [messages.text("related" if answer.status == "related" else "extractive_intro", answer.language)]
         if answer.fallback:
             lines.append(messages.text("llm_fallback", answer.language))
         text = "\n".join(lines)

@@ -36,6 +36,11 @@ class Generator(Protocol):
         """An English rendering of one Arabic sentence ("" when the generator cannot translate)."""
 
 
+def quoted(intro: str, passages: Sequence[Passage]) -> str:
+    """An introduction, then each passage as «quote» [n]."""
+    return "\n".join([intro] + [f"«{p.text}» [{p.n}]" for p in passages])
+
+
 class ExtractiveGenerator:
     """No model: the answer is the verified quotes themselves, each with its marker."""
 
@@ -44,9 +49,7 @@ class ExtractiveGenerator:
     def generate(
         self, question: str, language: Language, passages: Sequence[Passage], on_text: TextCallback | None = None
     ) -> str:
-        lines = [messages.text("extractive_intro", language)]
-        lines += [f"«{p.text}» [{p.n}]" for p in passages]
-        return "\n".join(lines)
+        return quoted(messages.text("extractive_intro", language), passages)
 
     def translate(self, text: str) -> str:
         return ""  # no model, no translation

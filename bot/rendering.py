@@ -14,6 +14,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "language": answer.language,
         "answered": answer.answered,
+        "status": answer.status,
         "answer": answer.text,
         "citations": [_citation_json(c) for c in answer.citations],
         "generator": answer.generator,

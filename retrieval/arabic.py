@@ -48,12 +48,20 @@ def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
 
 # Question words that stopwordsiso's lists lack; they say what is asked, not what about.
 _QUESTION_WORDS = ("لماذا", "بماذا", "ماذا", "متى", "أين", "كيف", "كم", "هل", "أي", "لمن", "ممن")
+# Dialect (Egyptian, Gulf, Iraqi, Levantine, Maghrebi) question words and particles: they carry no
+# topic, so they must not count as terms the evidence should contain.
+_DIALECT_WORDS = (
+    "مين", "منو", "ايش", "إيش", "شو", "شنو", "شنهو", "ليش", "ليه", "امتى", "إمتى", "ايمتى", "وين", "فين",
+    "كام", "قديش", "اديش", "ازاي", "إزاي", "كيفاش", "شلون", "رح", "راح", "عم", "هيك", "اللي", "ده", "دي",
+    "دا", "دول", "ايه", "إيه", "بدي", "بدك", "عايز", "عاوز", "حد", "يعني", "بتاع", "هاد", "هادا", "هادي",
+    "هدول", "مش", "مو", "مب", "شي", "اشي", "حاجة", "كمان", "برضو", "بس", "اللى", "إللي", "إلي", "الي",
+)
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Arabic and English function words and question words, normalised like tokens."""
-    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS)
+    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS)
     return frozenset(normalise(w) for w in words)
 
 

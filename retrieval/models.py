@@ -94,6 +94,6 @@ class Answer:
     citations: tuple[Citation, ...]
     answered: bool
     generator: str = "extractive"
-    status: str = "answered"  # answered | not_found | unavailable
+    status: str = "answered"  # answered | related (closest passages, not an answer) | not_found | chitchat | unavailable
     fallback: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,10 +14,11 @@ from retrieval.chunking import chunk_sentences, embedding_text, make_chunks, spl
 from retrieval.corpus import content_lines
 from retrieval.embedders import Embedder
 from retrieval.lexical import LexicalIndex
+from retrieval.lexicon import TermLexicon
 from retrieval.manifest import Manifest
 from retrieval.models import Article, Chunk, Passage, Sentence
 from retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
-from retrieval.transliteration import skeleton_matches, text_skeletons
+from retrieval.transliteration import matching_skeletons, text_skeletons
 
 RRF_K = 60
 
@@ -41,8 +42,18 @@ def index_article(article: Article, chunk_chars: int) -> IndexedArticle:
 class CorpusView:
     """In-memory view of what the manifest says is indexed: texts, spans and the BM25 index."""
 
-    def __init__(self, manifest: Manifest, chunk_chars: int) -> None:
+    def __init__(
+        self,
+        manifest: Manifest,
+        chunk_chars: int,
+        lexicon: TermLexicon | None = None,
+        word_vectors: Callable[[Sequence[str]], np.ndarray] | None = None,
+    ) -> None:
         self.manifest = manifest
+        self.lexicon = lexicon or TermLexicon.empty()
+        self._word_vectors = word_vectors
+        self._lexicon_row = {w: i for i, w in enumerate(self.lexicon.words)}
+        self._rows: dict[str, list[int]] = {}
         self.articles = {
             article_id: index_article(manifest.load_article(article_id), chunk_chars)
             for article_id in sorted(manifest.entries)
@@ -55,12 +66,10 @@ class CorpusView:
         self._next = {before.span_id: s for before, s in pairs}
         self._skeleton_cache: dict[str, int] = {}
         self.sentence_count = len(self._sentence_by_id)
-        self.sentence_frequency = Counter(
-            term for a in self.articles.values() for s in a.sentences for term in set(stems(s.text))
-        )
-        self.skeleton_frequency = Counter(
-            sk for a in self.articles.values() for s in a.sentences for sk in text_skeletons(tokens(s.text))
-        )
+        self._stems = {span_id: frozenset(stems(s.text)) for span_id, s in self._sentence_by_id.items()}
+        self._skeletons = {span_id: text_skeletons(tokens(s.text)) for span_id, s in self._sentence_by_id.items()}
+        self.sentence_frequency = Counter(term for found in self._stems.values() for term in found)
+        self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
         )
@@ -90,10 +99,37 @@ class CorpusView:
     def skeleton_count(self, skeleton: str) -> int:
         """How many sentences hold a word with this consonant skeleton (or a near match)."""
         if skeleton not in self._skeleton_cache:
-            self._skeleton_cache[skeleton] = sum(
-                count for sk, count in self.skeleton_frequency.items() if skeleton_matches(skeleton, sk)
-            )
+            matches = matching_skeletons(skeleton, self.skeleton_frequency)
+            self._skeleton_cache[skeleton] = sum(self.skeleton_frequency[sk] for sk in matches)
         return self._skeleton_cache[skeleton]
+
+    def stems_of(self, sentence: Sentence) -> frozenset[str]:
+        """Normalised stems of an indexed sentence."""
+        found = self._stems.get(sentence.span_id)
+        return found if found is not None else frozenset(stems(sentence.text))
+
+    def skeletons_of(self, sentence: Sentence) -> frozenset[str]:
+        """Consonant skeletons of an indexed sentence's words."""
+        found = self._skeletons.get(sentence.span_id)
+        return found if found is not None else text_skeletons(tokens(sentence.text))
+
+    def word_vectors(self, words: Sequence[str]) -> np.ndarray | None:
+        """Query vectors of single (English) words, or None without a term map."""
+        if not words or not self.lexicon.words or self._word_vectors is None:
+            return None
+        return self._word_vectors(words)
+
+    def soft_match(self, vectors: np.ndarray, sentences: Sequence[Sentence]) -> np.ndarray:
+        """For each word vector, its best cosine with any word of the sentences (0 if none is known)."""
+        rows = sorted({r for s in sentences for r in self._lexicon_rows(s)})
+        if not rows:
+            return np.zeros(len(vectors), dtype=np.float32)
+        return (vectors @ self.lexicon.vectors[rows].T).max(axis=1)
+
+    def _lexicon_rows(self, sentence: Sentence) -> list[int]:
+        if sentence.span_id not in self._rows:
+            self._rows[sentence.span_id] = [r for w in tokens(sentence.text) if (r := self._lexicon_row.get(w)) is not None]
+        return self._rows[sentence.span_id]
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:
         return chunk_sentences(chunk, self.articles[chunk.article_id].sentences)

@@ -8,8 +8,10 @@ letters that transliterate into each other share a class.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from collections.abc import Iterable
 from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 from retrieval.arabic import normalise
 
@@ -24,7 +26,7 @@ _ARABIC_LETTERS = {
     "ح": "H", "ه": "H", "ر": "R", "ل": "L", "م": "M", "ن": "N",
 }
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
-_MIN_RATIO = 0.8
+_MIN_RATIO = 80  # rapidfuzz's ratio (the Indel similarity difflib's SequenceMatcher.ratio also gives), in %
 
 
 def latin_skeleton(word: str) -> str:
@@ -62,10 +64,19 @@ def skeleton_matches(target: str, skeleton: str) -> bool:
         return True
     if len(target) < 4 or abs(len(skeleton) - len(target)) > 1:
         return False
-    matcher = SequenceMatcher(None, target, skeleton)  # cheap upper bounds first
-    return matcher.quick_ratio() >= _MIN_RATIO and matcher.ratio() >= _MIN_RATIO
+    return fuzz.ratio(target, skeleton, score_cutoff=_MIN_RATIO) > 0
+
+
+def matching_skeletons(target: str, skeletons: Iterable[str]) -> list[str]:
+    """The skeletons that `target` matches (one C-speed pass over many)."""
+    if len(target) < 2:
+        return []
+    if len(target) < 4:
+        return [s for s in skeletons if s == target]
+    candidates = [s for s in skeletons if abs(len(s) - len(target)) <= 1]
+    return [s for s, _, _ in process.extract_iter(target, candidates, scorer=fuzz.ratio, score_cutoff=_MIN_RATIO)]
 
 
 def skeleton_found(target: str, skeletons: frozenset[str]) -> bool:
     """Whether a Latin word's skeleton plausibly appears among the given Arabic word skeletons."""
-    return len(target) >= 2 and any(skeleton_matches(target, s) for s in skeletons)
+    return target in skeletons or bool(matching_skeletons(target, skeletons))

@@ -31,11 +31,15 @@ def _check_invariants(answer, question: str, language: str) -> None:  # noqa: AN
     for c in answer.citations:
         assert c.quote == SEED_TEXTS[c.article_id][c.start : c.end]
         assert c.quote.strip() == c.quote and c.quote
-    if not answer.answered:
-        assert answer.citations == ()
-        assert answer.text in {messages.text(k, language) for k in ("not_found", "search_unavailable", "no_index")}
-    else:
+    assert answer.answered == (answer.status == "answered")
+    if answer.status in ("answered", "related"):
         assert answer.citations
+        intro = "extractive_intro" if answer.answered else "related"
+        assert answer.text.startswith(messages.text(intro, language))
+    else:
+        assert answer.citations == ()
+        first_line = answer.text.split("\n")[0]
+        assert first_line in {messages.text(k, language) for k in ("not_found", "search_unavailable", "no_index")}
     assert set(answer.timings_ms) == {"retrieve", "generate", "total"}
 
 

@@ -15,7 +15,8 @@ from tests.conftest import ISNAD, SEEDS, core_cli_env, core_questions, core_seed
 pytestmark = pytest.mark.slow
 
 SEED_TEXTS = core_seed_texts()
-ANSWER_KEYS = {"question", "language", "answered", "answer", "citations", "generator", "fallback", "timings_ms"}
+ANSWER_KEYS = {"question", "language", "answered", "status", "answer", "citations", "generator", "fallback", "timings_ms"}
+STATUSES = {"answered", "related", "not_found", "chitchat", "unavailable"}
 CITATION_KEYS = {"n", "article", "title", "publisher", "quote", "start", "end"}
 AR_QUESTION = "من هو نظير نيكولاي باتروشيف الإيراني الذي التقاه في طهران؟"
 EN_QUESTION = "How long is the strategic partnership that Putin and Pezeshkian signed?"
@@ -48,7 +49,8 @@ def _check_answer(obj: dict) -> None:
         assert set(citation) == CITATION_KEYS
         assert citation["quote"] == SEED_TEXTS[citation["article"]][citation["start"] : citation["end"]]
         assert f"[{citation['n']}]" in obj["answer"]
-    if not obj["answered"]:
+    assert obj["status"] in STATUSES and obj["answered"] == (obj["status"] == "answered")
+    if obj["status"] not in ("answered", "related"):
         assert obj["citations"] == []
 
 
@@ -93,7 +95,17 @@ def test_ask_json_unanswerable_question_cites_nothing(core_cli_index) -> None:
     obj = json.loads(run(data_dir, "ask", "--json", WEATHER).stdout)
     _check_answer(obj)
     assert obj["language"] == "en"
-    assert obj["answered"] is False and obj["citations"] == []
+    assert obj["answered"] is False and obj["citations"] == [] and obj["status"] == "not_found"
+    assert messages.text("coverage_hint", "en", titles="").strip() in obj["answer"]  # says what the corpus covers
+
+
+def test_ask_json_small_talk_is_chitchat_not_a_refusal(core_cli_index) -> None:
+    data_dir, _ = core_cli_index
+    for greeting, language in (("hi!", "en"), ("شكراً", "ar")):
+        obj = json.loads(run(data_dir, "ask", "--json", greeting).stdout)
+        _check_answer(obj)
+        assert obj["status"] == "chitchat" and obj["language"] == language and obj["citations"] == []
+        assert obj["answer"] and obj["answer"] != messages.text("not_found", language)
 
 
 def test_ask_batch_prints_one_json_line_per_question(core_cli_index, tmp_path: Path) -> None:

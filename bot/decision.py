@@ -1,0 +1,168 @@
+"""The answer decision: rank candidate sentences and choose the reply kind, with fitted parameters.
+
+Two logistic models per question language, both plain dot products at run time:
+- the ranker scores each candidate sentence from `evidence.FEATURES` (does it hold the answer?);
+- the answer model scores the question from the best-ranked sentences (`QUESTION_FEATURES`):
+  at or above `answer_threshold` the reply is an answer, at or above `related_threshold` the
+  closest passages are shown as related (not an answer), below it nothing was found.
+The parameters live in decision.json beside this file, written by `python -m bot.fitting`
+(see its docstring for the data and the command); nothing here is tuned by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from bot.evidence import FEATURES, Question, Ranked, features, select
+from retrieval.models import Language
+from retrieval.search import CorpusView, SearchResult
+
+DECISION_FILE = Path(__file__).with_name("decision.json")
+QUESTION_FEATURES = (
+    "best_score",
+    "score_gap",
+    "best_similarity",
+    "best_coverage",
+    "best_window_coverage",
+    "best_rarest",
+    "best_type_missing",
+    "top3_coverage",
+    "best_soft_coverage",
+    "best_soft_gain",
+    "known_share",
+    "term_count",
+)
+Kind = Literal["answered", "related", "not_found"]
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A logistic model: log-odds = weights . row + bias."""
+
+    weights: tuple[float, ...]
+    bias: float
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        return rows @ np.asarray(self.weights, dtype=np.float32) + self.bias
+
+
+@dataclass(frozen=True)
+class LanguageParams:
+    """Everything the decision needs for questions in one language."""
+
+    ranker: Linear
+    answer: Linear
+    answer_threshold: float  # probability
+    related_threshold: float
+    citation_margin: float  # log-odds below the best sentence still quoted
+
+
+@dataclass(frozen=True)
+class DecisionParams:
+    """Fitted parameters for both languages, with how they were made."""
+
+    languages: dict[str, LanguageParams]
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = DECISION_FILE) -> DecisionParams:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        languages = {
+            language: LanguageParams(
+                ranker=Linear(tuple(p["ranker"]["weights"]), p["ranker"]["bias"]),
+                answer=Linear(tuple(p["answer"]["weights"]), p["answer"]["bias"]),
+                answer_threshold=p["answer_threshold"],
+                related_threshold=p["related_threshold"],
+                citation_margin=p["citation_margin"],
+            )
+            for language, p in raw["languages"].items()
+        }
+        if raw.get("features") != list(FEATURES) or raw.get("question_features") != list(QUESTION_FEATURES):
+            raise ValueError(f"{path} was fitted on other features: refit with python -m bot.fitting")
+        return cls(languages, raw.get("provenance", {}))
+
+    def save(self, path: Path = DECISION_FILE) -> None:
+        raw = {
+            "features": list(FEATURES),
+            "question_features": list(QUESTION_FEATURES),
+            "languages": {language: asdict(p) for language, p in self.languages.items()},
+            "provenance": self.provenance,
+        }
+        path.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The reply kind, its probability of being a real answer, and the sentences to quote."""
+
+    kind: Kind
+    probability: float
+    evidence: tuple[Ranked, ...]
+
+
+def rank(params: LanguageParams, question: Question, result: SearchResult, view: CorpusView) -> list[Ranked]:
+    """Candidates ordered by the ranker's score."""
+    rows = features(question, result, view)
+    scores = params.ranker(rows) if len(rows) else np.zeros(0)
+    ranked = [Ranked(c, float(s), row) for c, s, row in zip(result.candidates, scores, rows)]
+    ranked.sort(key=lambda r: r.score, reverse=True)
+    return ranked
+
+
+def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
+    """The answer model's input: how good the best sentences are, and how on-topic the question is."""
+    if not ranked:
+        return np.zeros(len(QUESTION_FEATURES), dtype=np.float32)
+    column = {name: i for i, name in enumerate(FEATURES)}
+    best = ranked[0].row
+    second = ranked[1].score if len(ranked) > 1 else ranked[0].score - 5.0
+    return np.asarray(
+        (
+            ranked[0].score,
+            ranked[0].score - second,
+            best[column["similarity"]],
+            best[column["coverage"]],
+            best[column["window_coverage"]],
+            best[column["rarest_found"]],
+            best[column["type_missing"]],
+            max(r.row[column["coverage"]] for r in ranked[:3]),
+            best[column["soft_coverage"]],
+            best[column["soft_gain"]],
+            question.known_share,
+            math.log(1 + len(question.terms)),
+        ),
+        dtype=np.float32,
+    )
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
+
+
+def answer_probability(params: LanguageParams, question: Question, ranked: Sequence[Ranked]) -> float:
+    if not ranked or not question.terms:
+        return 0.0
+    return _sigmoid(float(params.answer(question_row(question, ranked)[None, :])[0]))
+
+
+def decide(
+    params: DecisionParams, question: Question, result: SearchResult, view: CorpusView, limit: int
+) -> Decision:
+    """Rank the candidates and choose: answered, related (closest passages) or not found."""
+    language: Language = question.language
+    p = params.languages[language]
+    ranked = rank(p, question, result, view)
+    probability = answer_probability(p, question, ranked)
+    if probability >= p.answer_threshold:
+        chosen = select(ranked, limit, p.citation_margin, question.multi_source)
+        return Decision("answered", probability, tuple(chosen))
+    if probability >= p.related_threshold:
+        return Decision("related", probability, tuple(select(ranked, limit, math.inf)))
+    return Decision("not_found", probability, ())

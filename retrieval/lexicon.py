@@ -1,0 +1,99 @@
+"""A cross-lingual term map induced from the embedding model over the corpus vocabulary.
+
+English questions share no words with Arabic articles. Each distinct Arabic word of the indexed
+corpus is embedded once at ingest (kept in `<data_dir>/terms.npz`, so only new words cost
+anything later); an English word of a question is embedded at query time and mapped to the
+corpus words nearest to it ("drones" -> "المسيرات", "warned" -> "حذر"). The map is a signal for
+ranking and for the answer decision, never shown to users.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.arabic import stopwords, tokens
+from retrieval.embedders import Embedder
+
+LEXICON_FILE = "terms.npz"
+_ARABIC_WORD = re.compile(r"^[\u0621-\u064a]{3,}$")
+
+
+def vocabulary(texts: Iterable[str]) -> set[str]:
+    """Distinct normalised Arabic content words (three letters or more) of some texts."""
+    stop = stopwords()
+    return {t for text in texts for t in tokens(text) if _ARABIC_WORD.match(t) and t not in stop}
+
+
+class TermLexicon:
+    """Arabic corpus words and their unit vectors; English words map to their nearest words."""
+
+    def __init__(self, words: Sequence[str], vectors: np.ndarray) -> None:
+        self.words = list(words)
+        self.vectors = vectors.astype(np.float32).reshape(len(self.words), -1) if self.words else vectors
+        self._lock = threading.Lock()
+
+    @classmethod
+    def empty(cls) -> TermLexicon:
+        return cls([], np.zeros((0, 0), dtype=np.float32))
+
+    @classmethod
+    def load(cls, data_dir: Path) -> TermLexicon:
+        """The saved lexicon of a data dir, or an empty one."""
+        path = data_dir / LEXICON_FILE
+        if not path.is_file():
+            return cls.empty()
+        with np.load(path, allow_pickle=False) as saved:
+            return cls([str(w) for w in saved["words"]], saved["vectors"].astype(np.float32))
+
+    def save(self, data_dir: Path) -> None:
+        """Write atomically: a reader sees the old file or the new one."""
+        temp = data_dir / f".{LEXICON_FILE}.tmp.npz"
+        np.savez(temp, words=np.asarray(self.words, dtype=str), vectors=self.vectors.astype(np.float16))
+        os.replace(temp, data_dir / LEXICON_FILE)
+
+    def synced(self, wanted: set[str], embedder: Embedder, batch_size: int = 64) -> TermLexicon:
+        """A lexicon holding exactly `wanted`, embedding only the words this one lacks."""
+        known = {w: i for i, w in enumerate(self.words) if w in wanted}
+        new = sorted(wanted - known.keys())
+        if not new and len(known) == len(self.words):
+            return self
+        parts = [self.vectors[list(known.values())]] if known else []
+        for start in range(0, len(new), batch_size):
+            parts.append(embedder.embed_passages(new[start : start + batch_size]))
+        words = list(known) + new
+        vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        return TermLexicon(words, vectors)
+
+    def nearest(self, vectors: np.ndarray, k: int, min_similarity: float) -> list[list[tuple[str, float]]]:
+        """For each query vector, up to k corpus words at least `min_similarity` close."""
+        if not self.words or len(vectors) == 0:
+            return [[] for _ in range(len(vectors))]
+        similarity = vectors @ self.vectors.T
+        top = np.argsort(-similarity, axis=1)[:, :k]
+        return [
+            [(self.words[j], float(row[j])) for j in best if row[j] >= min_similarity]
+            for row, best in zip(similarity, top)
+        ]
+
+
+class WordEmbeddings:
+    """Query-side vectors of single English words, cached: questions repeat their words."""
+
+    def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
+        self._embed = lru_cache(maxsize=size)(self._one)
+        self._embedder = embedder
+
+    def _one(self, word: str) -> np.ndarray:
+        return self._embedder.embed_query(word)
+
+    def __call__(self, words: Sequence[str]) -> np.ndarray:
+        if not words:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([self._embed(w) for w in words])

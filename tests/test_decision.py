@@ -1,0 +1,68 @@
+"""The fitted decision: its parameters file, the three reply kinds, and the fitting script itself."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot import fitting
+from bot.answering import Answerer
+from bot.decision import DECISION_FILE, DecisionParams, decide
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_shipped_parameters_load_and_say_how_they_were_made() -> None:
+    params = DecisionParams.load()
+    assert set(params.languages) == {"ar", "en"}
+    assert params.provenance["command"].startswith("python -m bot.fitting")
+    for p in params.languages.values():
+        assert 0.0 < p.related_threshold <= p.answer_threshold < 1.0
+
+
+def test_parameters_fitted_on_other_features_are_refused(tmp_path: Path) -> None:
+    raw = json.loads(DECISION_FILE.read_text(encoding="utf-8"))
+    raw["features"] = raw["features"][:-1]
+    path = tmp_path / "decision.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ValueError, match="refit"):
+        DecisionParams.load(path)
+
+
+def _with_thresholds(answer: float, related: float) -> DecisionParams:
+    params = DecisionParams.load()
+    return replace(
+        params,
+        languages={k: replace(p, answer_threshold=answer, related_threshold=related) for k, p in params.languages.items()},
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "related", "kind"), [(0.0, 0.0, "answered"), (1.01, 0.0, "related"), (1.01, 1.01, "not_found")]
+)
+def test_thresholds_choose_the_reply_kind(core_answerer: Answerer, answer: float, related: float, kind: str) -> None:
+    question, result, view = core_answerer.retrieve("ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟", "ar")
+    decision = decide(_with_thresholds(answer, related), question, result, view, 3)
+    assert decision.kind == kind
+    assert (len(decision.evidence) > 0) == (kind != "not_found")
+    assert len(decision.evidence) <= 3
+
+
+def test_fitting_on_a_small_slice_writes_parameters_that_decline_its_near_misses(tmp_path: Path) -> None:
+    out = tmp_path / "decision.json"
+    code = fitting.main(
+        ["--limit-articles", "1", "--golden", str(REPO / "tests" / "data" / "questions.jsonl"),
+         "--out", str(out), "--work", str(tmp_path / "work")]
+    )
+    assert code == 0
+    params = DecisionParams.load(out)
+    assert params.provenance["command"].endswith(f"--out {out} --work {tmp_path / 'work'}")
+    figures = params.provenance["fit_figures"]
+    for language in ("ar", "en"):
+        p = params.languages[language]
+        assert p.citation_margin in fitting.CITATION_MARGINS
+        declined = [figures[language].get(k) for k in ("near_miss_declined", "unanswerable_declined")]
+        assert any(d is not None and d >= 0.85 for d in declined)
