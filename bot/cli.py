@@ -184,6 +184,13 @@ def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
     return cmd_chat(settings, args)
 
 
+def _count(text: str) -> int:
+    """A positive whole number (argparse type)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return int(text)
+
+
 DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
 
 
@@ -211,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--data-dir", type=Path, help="index a non-configured corpus here instead of a temporary dir")
     evaluation.add_argument("--split", choices=["fit", "heldout", "all"], default="all",
                             help="XQuAD: by splits.json beside the file; golden: by each item's 'split'")
-    evaluation.add_argument("--limit", type=int, metavar="N", help="only the first N questions (of each set)")
+    evaluation.add_argument("--limit", type=_count, metavar="N", help="only the first N questions (of each set)")
     evaluation.add_argument("--near-miss", type=Path, metavar="DIR", help="also score the sets written by bench/near_miss.py")
     evaluation.add_argument("--json", action="store_true")
     evaluation.set_defaults(func=cmd_eval)

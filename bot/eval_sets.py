@@ -20,6 +20,7 @@ Format = Literal["golden", "xquad"]
 Split = Literal["fit", "heldout", "all"]
 SPLITS_FILE = "splits.json"
 NEAR_MISS_MANIFEST = "manifest.json"
+REQUIRED_FIELDS = ("question", "lang", "answerable")
 
 
 class EvalSetError(ValueError):
@@ -43,8 +44,8 @@ def load_items(path: Path) -> list[dict[str, Any]]:
             items = [json.loads(line) for line in handle if line.strip()]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EvalSetError(f"cannot read {path}: {exc}") from exc
-    if not items or not all(isinstance(item, dict) and "question" in item for item in items):
-        raise EvalSetError(f"{path}: expected one JSON object with a 'question' a line")
+    if not items or not all(isinstance(item, dict) and all(k in item for k in REQUIRED_FIELDS) for item in items):
+        raise EvalSetError(f"{path}: expected one JSON object a line with {', '.join(REQUIRED_FIELDS)}")
     return items
 
 

@@ -120,7 +120,7 @@ def test_golden_corpora_cut_the_sentence_holding_each_quote(tmp_path: Path) -> N
 
 def test_operator_mistakes_are_one_line_without_traceback(tmp_path: Path) -> None:
     missing = run_near_miss(str(tmp_path / "nowhere.jsonl"), str(tmp_path / "out"))
-    (tmp_path / "other.jsonl").write_text('{"question": "q", "id": 1}\n', encoding="utf-8")
+    (tmp_path / "other.jsonl").write_text('{"question": "q", "id": 1, "lang": "en", "answerable": true}\n', encoding="utf-8")
     wrong = run_near_miss(str(tmp_path / "other.jsonl"), str(tmp_path / "out"))
     for done in (missing, wrong):
         assert done.returncode == 2
