@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("file", nargs="?", default=str(DEFAULT_EVAL_FILE),
                             help="golden (quotes) or XQuAD (answer_text, start) JSONL; default: the public set")
     evaluation.add_argument("--corpus", type=Path, help="article folder (default: corpus/ beside an XQuAD file, else corpus_dir)")
-    evaluation.add_argument("--data-dir", type=Path, help="index a non-configured corpus here instead of a temporary dir")
+    evaluation.add_argument("--data-dir", type=Path, help="index the corpus here and keep it (default: the configured index for the configured corpus, else a temporary dir)")
     evaluation.add_argument("--split", choices=["fit", "heldout", "all"], default="all",
                             help="XQuAD: by splits.json beside the file; golden: by each item's 'split'")
     evaluation.add_argument("--limit", type=_count, metavar="N", help="only the first N questions (of each set)")
