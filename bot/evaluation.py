@@ -15,7 +15,6 @@ The definitions are those of the external scorers (eval/qa_eval.py, eval/xquad/s
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
