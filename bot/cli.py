@@ -146,16 +146,19 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.evaluation import evaluate, format_report, load_items
+    from bot.eval_run import run_sets
+    from bot.eval_sets import EvalSetError, load_near_miss, load_set
+    from bot.evaluation import format_report, summarise
 
-    from retrieval.manifest import Manifest
-
-    answerer = _answerer(settings)
-    if not Manifest.load(settings.data_dir).entries:  # scoring an empty index says nothing
-        print(f"nothing indexed yet: indexing {settings.corpus_dir} first", file=sys.stderr)
-        answerer.reindex(progress=_progress(True))
-    report = evaluate(answerer, load_items(Path(args.file)))
-    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
+    try:
+        sets = [load_set(Path(args.file), args.corpus, args.split, args.limit)]
+        if args.near_miss:
+            sets += load_near_miss(args.near_miss, args.split, args.limit)
+    except EvalSetError as exc:
+        print(f"isnad eval: {exc}", file=sys.stderr)
+        return 2
+    summary = summarise(run_sets(settings, sets, args.data_dir, _progress(not args.json)))
+    print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else format_report(summary))
     return 0
 
 
@@ -181,6 +184,13 @@ def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
     return cmd_chat(settings, args)
 
 
+def _count(text: str) -> int:
+    """A positive whole number (argparse type)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return int(text)
+
+
 DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
 
 
@@ -202,7 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument("--json", action="store_true")
     sources.set_defaults(func=cmd_sources)
     evaluation = sub.add_parser("eval", help="score answers on a question set")
-    evaluation.add_argument("file", nargs="?", default=str(DEFAULT_EVAL_FILE))
+    evaluation.add_argument("file", nargs="?", default=str(DEFAULT_EVAL_FILE),
+                            help="golden (quotes) or XQuAD (answer_text, start) JSONL; default: the public set")
+    evaluation.add_argument("--corpus", type=Path, help="article folder (default: corpus/ beside an XQuAD file, else corpus_dir)")
+    evaluation.add_argument("--data-dir", type=Path, help="index the corpus here and keep it (default: the configured index for the configured corpus, else a temporary dir)")
+    evaluation.add_argument("--split", choices=["fit", "heldout", "all"], default="all",
+                            help="XQuAD: by splits.json beside the file; golden: by each item's 'split'")
+    evaluation.add_argument("--limit", type=_count, metavar="N", help="only the first N questions (of each set)")
+    evaluation.add_argument("--near-miss", type=Path, metavar="DIR", help="also score the sets written by bench/near_miss.py")
     evaluation.add_argument("--json", action="store_true")
     evaluation.set_defaults(func=cmd_eval)
     sub.add_parser("bot", help="run the Telegram bot").set_defaults(func=cmd_bot)
