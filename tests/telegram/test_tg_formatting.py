@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from tg_html import problems, visible_text
 
 from bot import formatting
+from bot.replies import Quote
 from retrieval.models import Answer, Citation
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى،؟٠١٢٣"
@@ -113,7 +114,7 @@ def test_passage_marks_the_quote_inside_a_wider_window() -> None:
     article = "بداية المقال. " * 200 + "هذا هو الاقتباس المطلوب." + " ونهاية المقال." * 200
     start = article.index("هذا هو")
     cite = Citation(1, "a", "عنوان", "ناشر", "", "", "هذا هو الاقتباس المطلوب.", start, start + 24)
-    html = formatting.passage_html(article, [cite], "ar")
+    html = formatting.passage_html(article, [Quote(cite, cite.title)], "ar")
     assert_valid([html])
     assert "<b>هذا هو الاقتباس المطلوب.</b>" in html
     shown = visible_text(html)
@@ -124,5 +125,5 @@ def test_passage_marks_the_quote_inside_a_wider_window() -> None:
 def test_passage_of_a_huge_quote_still_fits() -> None:
     quote = "كلمة " * 3000
     cite = Citation(1, "a", "عنوان", "", "", "", quote, 0, len(quote))
-    html = formatting.passage_html(quote + "بعد", [cite], "en")
+    html = formatting.passage_html(quote + "بعد", [Quote(cite, "Title")], "en")
     assert_valid([html])
