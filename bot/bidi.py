@@ -42,8 +42,9 @@ def isolate(text: str) -> str:
 
 
 def _ends_run(char: str, foreign: str) -> bool:
-    """Characters a run may end on: its letters, and digits belonging to them."""
-    return strong(char) == foreign or unicodedata.bidirectional(char) == ("EN" if foreign == "L" else "AN")
+    """Characters a run may end on: its letters, their combining marks, and digits belonging to them."""
+    kind = unicodedata.bidirectional(char)
+    return strong(char) == foreign or kind == "NSM" or kind == ("EN" if foreign == "L" else "AN")
 
 
 def _runs(line: str, foreign: str) -> list[tuple[int, int]]:

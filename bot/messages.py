@@ -174,3 +174,15 @@ _TEXTS: dict[str, dict[Language, str]] = {
 def text(key: str, language: Language, **values: object) -> str:
     """The message `key` in `language`, with {placeholders} filled."""
     return _TEXTS[key][language].format(**values)
+
+
+def help_text(language: Language, titles: list[str], username: str, examples: int = 2) -> str:
+    """/help: the commands, example questions made from the shortest article titles, and how to
+    ask in groups and inline."""
+    lines = [text("help", language), ""]
+    if titles:
+        lines.append(text("help_examples", language))
+        lines += [f"• {text('example_question', language, title=t)}" for t in sorted(titles, key=len)[:examples]]
+        lines.append("")
+    lines.append(text("help_groups", language, username=username))
+    return "\n".join(lines)

@@ -69,7 +69,6 @@ DRAFT_EDIT_INTERVAL = 1.5  # seconds between edits of a streaming answer (Telegr
 SEND_RETRIES = 3  # attempts after a 429 (AIORateLimiter waits retry_after between them)
 NETWORK_RETRIES = 3  # attempts after a network fault, waiting NETWORK_BACKOFF, then twice as long
 NETWORK_BACKOFF = 0.5
-HELP_EXAMPLES = 2
 MENU_COMMANDS = ("start", "help", "ask", "sources", "lang", "new")
 _NEW_MESSAGES = filters.UpdateType.MESSAGE
 
@@ -205,13 +204,9 @@ class IsnadBot:
         """Commands, example questions made from the indexed titles, and how to ask in groups."""
         language = self._language(update, context)
         sources = await asyncio.to_thread(self.answerer.sources)
-        titles = sorted((language == "en" and self.titles(s.article_id)) or s.title for s in sources)
-        examples = [messages.text("example_question", language, title=t) for t in sorted(titles, key=len)[:HELP_EXAMPLES]]
-        lines = [messages.text("help", language), ""]
-        if examples:
-            lines += [messages.text("help_examples", language), *(f"• {e}" for e in examples), ""]
-        lines.append(messages.text("help_groups", language, username=context.bot.username))
-        await self._reply(update.effective_message, formatting.text_html("\n".join(lines), language))
+        titles = [(language == "en" and self.titles(s.article_id)) or s.title for s in sources]
+        text = messages.help_text(language, titles, context.bot.username)
+        await self._reply(update.effective_message, formatting.text_html(text, language))
 
     async def on_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         for html in await self._listing(self._language(update, context)):

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tg_html import problems, visible_text
 
-from bot import formatting
+from bot import bidi, formatting
 from bot.replies import Quote
 from retrieval.models import Answer, Citation
 
@@ -127,3 +127,24 @@ def test_passage_of_a_huge_quote_still_fits() -> None:
     cite = Citation(1, "a", "عنوان", "", "", "", quote, 0, len(quote))
     html = formatting.passage_html(quote + "بعد", [Quote(cite, "Title")], "en")
     assert_valid([html])
+
+
+@pytest.mark.parametrize(
+    ("line", "rtl", "expected"),
+    [
+        ("اكتب /ask ثم سؤالك", True, "\u200fاكتب \u2066/ask\u2069 ثم سؤالك"),
+        ("اذكرني (@isnad_bot) هنا", True, "\u200fاذكرني (\u2066@isnad_bot\u2069) هنا"),
+        ("/lang ar|en|auto — لغة ردودي", True, "\u200f\u2066/lang ar|en|auto\u2069 — لغة ردودي"),
+        ("نهج (مترجم عن CNBC)", True, "\u200fنهج (مترجم عن \u2066CNBC\u2069)"),
+        ("قال Putin [1] ذلك", True, "\u200fقال \u2066Putin\u2069 [1] ذلك"),
+        ("Source: المستقلة (20 عاماً) [2]", False, "\u200eSource: \u2067المستقلة (20 عاماً)\u2069 [2]"),
+        ("في 2023، أقامت", True, "\u200fفي 2023، أقامت"),
+    ],
+)
+def test_runs_of_the_other_direction_are_isolated(line: str, rtl: bool, expected: str) -> None:
+    assert bidi.bidi_line(line, rtl) == expected
+
+
+def test_the_reply_language_sets_every_lines_direction() -> None:
+    html = formatting.text_html("/lang ar|en|auto — لغة\nisnad ingest", "ar")
+    assert all(line.startswith("\u200f") for line in html.split("\n"))
