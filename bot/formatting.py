@@ -23,8 +23,8 @@ from typing import Protocol
 
 from bot import messages
 from bot.bidi import LRM, RLM, bidi_line, is_rtl, isolate
-from bot.replies import Quote, Reply, TitleLookup, compose
-from retrieval.models import Answer, Citation, Language
+from bot.replies import Quote, Reply, TitleLookup
+from retrieval.models import Citation, Language
 
 MAX_MESSAGE = 4096
 PASSAGE_CONTEXT = 600  # characters of article text shown either side of a quote
@@ -97,11 +97,6 @@ def reply_blocks(reply: Reply) -> list[str]:
 def render_reply(reply: Reply, limit: int = MAX_MESSAGE) -> list[str]:
     """A reply as one or more HTML messages, each within `limit`."""
     return split_html(reply_blocks(reply), limit)
-
-
-def render_answer(answer: Answer, limit: int = MAX_MESSAGE) -> list[str]:
-    """An answer in its question's language, as HTML messages."""
-    return render_reply(compose(answer), limit)
 
 
 def draft_html(text: str, language: Language) -> str:

@@ -32,27 +32,36 @@ class AnswerView:
 
 @dataclass(frozen=True)
 class ShowPassage:
+    """Show the passage of the view's article group `index` in place of the reply."""
+
     view: AnswerView
     index: int  # which article group
 
 
 @dataclass(frozen=True)
 class BackToAnswer:
+    """Restore the reply from its passage view."""
+
     view: AnswerView
 
 
 @dataclass(frozen=True)
 class CastVote:
+    """👍 (up) or 👎 on the reply."""
+
     view: AnswerView
     up: bool
 
 
 @dataclass(frozen=True)
 class NewConversation:
+    """Clear the chat's context (as /new); `language` is the reply's, for the confirmation."""
+
     language: Language
 
 
 def answer_view(html: str, reply: Reply, question: str) -> AnswerView:
+    """The view of a sent reply whose last message is `html`."""
     groups: dict[str, list[Quote]] = {}
     for quote in reply.quotes:
         groups.setdefault(quote.citation.article_id, []).append(quote)
@@ -86,4 +95,5 @@ def answer_keyboard(view: AnswerView) -> InlineKeyboardMarkup | None:
 
 
 def back_keyboard(view: AnswerView) -> InlineKeyboardMarkup:
+    """The one button under a passage: back to the reply."""
     return InlineKeyboardMarkup([[InlineKeyboardButton(messages.text("back", view.language), callback_data=BackToAnswer(view))]])

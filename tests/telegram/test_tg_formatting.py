@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tg_html import problems, visible_text
 
 from bot import bidi, formatting
-from bot.replies import Quote
+from bot.replies import Quote, compose
 from retrieval.models import Answer, Citation
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى،؟٠١٢٣"
@@ -27,6 +27,10 @@ def answer_with(text: str, citations: list[Citation], generator: str = "openai")
     return Answer("q", "ar", text, tuple(citations), answered=bool(citations), generator=generator)
 
 
+def render_answer(answer: Answer, limit: int = formatting.MAX_MESSAGE) -> list[str]:
+    return formatting.render_reply(compose(answer), limit)
+
+
 def assert_valid(parts: list[str], limit: int = formatting.MAX_MESSAGE) -> None:
     assert parts
     for part in parts:
@@ -38,7 +42,7 @@ def assert_valid(parts: list[str], limit: int = formatting.MAX_MESSAGE) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_rendered_answers_are_valid_html_and_keep_every_quote(text, quotes, title, publisher, url) -> None:
     cites = [citation(i + 1, q, title or "t", publisher, "2024-09-19", url) for i, q in enumerate(quotes)]
-    parts = formatting.render_answer(answer_with(text or "x", cites))
+    parts = render_answer(answer_with(text or "x", cites))
     assert_valid(parts)
     shown = "".join(visible_text(p) for p in parts)
     for quote in quotes:
@@ -49,7 +53,7 @@ def test_rendered_answers_are_valid_html_and_keep_every_quote(text, quotes, titl
 @settings(max_examples=60, deadline=None)
 def test_oversized_quotes_are_split_into_valid_pieces_that_concatenate_to_the_quote(quote, repeat, limit) -> None:
     long_quote = (quote + " ") * repeat * 20
-    parts = formatting.render_answer(answer_with("نص [1]", [citation(1, long_quote.strip())]), limit)
+    parts = render_answer(answer_with("نص [1]", [citation(1, long_quote.strip())]), limit)
     assert_valid(parts, limit)
     assert long_quote.strip() in "".join(visible_text(p) for p in parts)
 
@@ -91,7 +95,7 @@ def test_direction_marks_follow_each_lines_majority_script() -> None:
 def test_answer_html_escapes_text_bolds_markers_and_links_only_web_urls() -> None:
     cites = [citation(1, "<b>اقتباس</b> & *_[", "T & <i>", "P", "2024-09-19", "https://x.test/?a=1&b=2"),
              citation(2, "ثان", url="javascript:alert(1)")]
-    parts = formatting.render_answer(answer_with("«<b>اقتباس</b> & *_[» [1]\nثان [2]", cites))
+    parts = render_answer(answer_with("«<b>اقتباس</b> & *_[» [1]\nثان [2]", cites))
     assert len(parts) == 1
     assert_valid(parts)
     html = parts[0]
@@ -105,7 +109,7 @@ def test_answer_html_escapes_text_bolds_markers_and_links_only_web_urls() -> Non
 def test_extractive_answer_shows_each_quote_once_in_its_blockquote() -> None:
     quote = "هذا هو الاقتباس المطلوب من المقال."
     extractive = answer_with(f"مقدمة\n«{quote}» [1]", [citation(1, quote)], generator="extractive")
-    html = "".join(formatting.render_answer(extractive))
+    html = "".join(render_answer(extractive))
     assert_valid([html])
     assert visible_text(html).count(quote) == 1 and html.count("<blockquote>") == 1
 
