@@ -320,6 +320,8 @@ class IsnadBot:
             await query.answer([], cache_time=0)
             return
         answer = await asyncio.to_thread(self.answerer.answer, question)
+        if answer.status == "chitchat":
+            self.gate.rate.refund(query.from_user.id)
         reply = self._compose(answer, None)
         html = formatting.render_reply(reply)[0]
         result = InlineQueryResultArticle(
