@@ -36,7 +36,9 @@ from fake_bot_api import FakeBotAPI, message_update  # noqa: E402
 
 from bot import formatting  # noqa: E402
 from bot.answering import Answerer  # noqa: E402
+from bot.replies import compose  # noqa: E402
 from bot.telegram_app import build_application  # noqa: E402
+from bot.titles import EnglishTitles  # noqa: E402
 from config.settings import Settings, load_settings  # noqa: E402
 from retrieval.embedders import Embedder  # noqa: E402
 from retrieval.models import Answer  # noqa: E402
@@ -73,11 +75,10 @@ class Asked:
     done: float = 0.0
 
 
-def expected_messages(answer: Answer) -> list[str]:
+def expected_messages(answer: Answer, settings: Settings) -> list[str]:
     """The HTML messages the bot sends for an Answer (as bot.telegram_app._send_answer renders it)."""
-    if answer.status == "unavailable" or not answer.citations:
-        return formatting.split_html([formatting.text_html(answer.text)])
-    return formatting.render_answer(answer)
+    model = settings.llm.provider != "extractive"
+    return formatting.render_reply(compose(answer, None, EnglishTitles(settings.data_dir), model))
 
 
 async def one_chat(bot: Harness, chat_id: int, questions: list[str]) -> list[Asked]:
@@ -110,7 +111,7 @@ def check(asked: list[Asked], answerer: RecordingAnswerer, api: FakeBotAPI, fall
                 if c.quote != answerer.article_text(c.article_id)[c.start : c.end]:
                     problems.append(f"{question[:40]}…: quote not verbatim in {c.article_id}")
     for item in asked:
-        if item.replies != expected_messages(answerer.given[item.question][0]):
+        if item.replies != expected_messages(answerer.given[item.question][0], answerer.settings):
             problems.append(f"chat {item.chat_id}: reply to {item.question[:40]}… is not its answer")
     chats = {a.chat_id for a in asked}
     stray = [r for r in api.requests if r.method in SENT and r.params.get("chat_id") not in chats]

@@ -1,4 +1,4 @@
-"""Command line: isnad ingest | ask | chat | sources | eval | bot | start."""
+"""Command line: isnad ingest | ask | chat | sources | eval | feedback | bot | start."""
 
 from __future__ import annotations
 
@@ -73,29 +73,37 @@ def _questions(args: argparse.Namespace) -> Iterator[str]:
         yield args.question
 
 
+def _render(settings: Settings) -> Callable[[Answer], str]:
+    """Terminal rendering with the index's English titles and the translation hint when no model is set."""
+    from bot.rendering import answer_text
+    from bot.titles import EnglishTitles
+
+    titles, model = EnglishTitles(settings.data_dir), settings.llm.provider != "extractive"
+    return lambda answer: answer_text(answer, english_title=titles, model_configured=model)
+
+
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     from bot.answering import validate_question
-    from bot.rendering import answer_json, answer_text
+    from bot.rendering import answer_json
 
     if not args.batch and args.question is None:
         print("isnad ask: give a question, or --batch FILE", file=sys.stderr)
         return 2
-    answerer = _answerer(settings)
+    answerer, render = _answerer(settings), _render(settings)
     for question in _questions(args):
         problem = validate_question(question, settings.bot.max_question_chars)
         if problem:
             print(json.dumps({"question": question, "error": problem}, ensure_ascii=False) if args.json else problem)
             continue
         answer = answerer.answer(question)
-        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else answer_text(answer), flush=True)
+        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render(answer), flush=True)
     return 0
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.answering import validate_question
-    from bot.rendering import answer_text
 
-    answerer = _answerer(settings)
+    answerer, render = _answerer(settings), _render(settings)
     interactive = sys.stdin.isatty()
     if interactive:
         print("Isnad — ask about the articles (Ctrl-D to quit) / اسأل عن المقالات")
@@ -111,29 +119,28 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
         if problem:
             print(problem, flush=True)
         else:
-            stream = _TokenPrinter()
+            stream = _TokenPrinter(question)
             answer = answerer.answer(question, on_text=stream)
-            print(answer_text(answer) if not stream.printed else stream.finish(answer), flush=True)
+            print(render(answer) if not stream.printed else "\n\n" + render(answer), flush=True)
         print()
 
 
 class _TokenPrinter:
-    """Prints a streaming answer as it grows; afterwards, what the final answer adds."""
+    """Prints a streaming answer as it grows, under a line marking it as an unchecked draft; the
+    verified answer is then printed in full below it."""
 
-    def __init__(self) -> None:
+    def __init__(self, question: str) -> None:
+        from bot.messages import text
+        from retrieval.arabic import detect_language
+
+        self.label = text("draft", detect_language(question))
         self.printed = ""
 
     def __call__(self, text: str) -> None:
         if text.startswith(self.printed):
-            sys.stdout.write(text[len(self.printed) :])
+            sys.stdout.write(("" if self.printed else f"{self.label}\n") + text[len(self.printed) :])
             sys.stdout.flush()
             self.printed = text
-
-    def finish(self, answer: Answer) -> str:
-        """The verified answer replaces the draft: it is printed in full below it."""
-        from bot.rendering import answer_text
-
-        return "\n\n" + answer_text(answer)
 
 
 def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
@@ -159,6 +166,14 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     summary = summarise(run_sets(settings, sets, args.data_dir, _progress(not args.json)))
     print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else format_report(summary))
+    return 0
+
+
+def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.feedback import FeedbackStore, votes_json, votes_text
+
+    votes = FeedbackStore(settings.data_dir).recent_down(args.limit)
+    print(json.dumps(votes_json(votes), ensure_ascii=False) if args.json else votes_text(votes))
     return 0
 
 
@@ -222,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--near-miss", type=Path, metavar="DIR", help="also score the sets written by bench/near_miss.py")
     evaluation.add_argument("--json", action="store_true")
     evaluation.set_defaults(func=cmd_eval)
+    feedback = sub.add_parser("feedback", help="list recent 👎 votes from Telegram")
+    feedback.add_argument("--json", action="store_true", help="print one JSON array")
+    feedback.add_argument("--limit", type=int, default=20, metavar="N", help="at most N votes (default 20)")
+    feedback.set_defaults(func=cmd_feedback)
     sub.add_parser("bot", help="run the Telegram bot").set_defaults(func=cmd_bot)
     sub.add_parser("start", help="ingest, then the bot (token set) or the terminal chat").set_defaults(func=cmd_start)
     return parser

@@ -1,15 +1,11 @@
-"""Answers and bot messages as Telegram HTML: pure text in, lists of message strings out.
+"""Replies and bot messages as Telegram HTML: pure text in, lists of message strings out.
 
 No Telegram or Chroma imports: the bot calls these functions and sends what they return.
 
-Direction (Arabic and English mixed): Telegram clients lay out each line by its first strong
-character, so an Arabic line that opens with a Latin word or a command ("/ask سؤالك") would be
-shown left-to-right and read back to front. Every line composed here is therefore prefixed with
-an invisible direction mark chosen by the line's majority script: U+200F RIGHT-TO-LEFT MARK for
-mostly-Arabic lines, U+200E LEFT-TO-RIGHT MARK for mostly-Latin ones. Marks go only in front of
-lines and quotes, never inside a quote, so quotes stay verbatim. Latin names, numbers and dates
-inside a line need nothing more: the bidi algorithm keeps each such run in its own order.
-Isolates (U+2066..U+2069) would be finer-grained but are not rendered by every client.
+Direction (Arabic and English mixed): see bot.bidi. Every composed line starts with a direction
+mark (from the reply language, so an Arabic reply's lines all align right) and isolates its
+runs of the other direction; each field of a source line (title, publisher, date) is isolated
+on its own. Quotes get only a leading mark, never anything inside, so they stay verbatim.
 
 Size: Telegram caps a message at 4096 characters (UTF-16 code units, counted here on the HTML
 itself, which is never shorter than the visible text). :func:`split_html` packs blocks into
@@ -20,17 +16,17 @@ closing its open tags before the cut and reopening them after, so every piece is
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from html import escape
 from html.parser import HTMLParser
 from typing import Protocol
 
 from bot import messages
-from retrieval.models import Answer, Citation, Language
+from bot.bidi import LRM, RLM, bidi_line, is_rtl, isolate
+from bot.replies import Quote, Reply, TitleLookup
+from retrieval.models import Citation, Language
 
 MAX_MESSAGE = 4096
-RLM, LRM = "\u200f", "\u200e"
 PASSAGE_CONTEXT = 600  # characters of article text shown either side of a quote
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -39,6 +35,7 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 class Described(Protocol):
     """Anything with an article's descriptive fields (a Source or a Citation)."""
 
+    article_id: str
     title: str
     publisher: str
     date: str
@@ -52,82 +49,85 @@ def size(html: str) -> int:
 
 def direction_mark(text: str) -> str:
     """RLM when right-to-left letters are the majority, LRM for left-to-right, else nothing."""
-    rtl = ltr = 0
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        rtl += kind in ("R", "AL")
-        ltr += kind == "L"
-    if rtl == ltr == 0:
-        return ""
-    return RLM if rtl >= ltr else LRM
+    rtl = is_rtl(text)
+    return "" if rtl is None else RLM if rtl else LRM
 
 
-def text_html(text: str) -> str:
-    """Plain text as HTML, each line escaped and prefixed with its direction mark."""
-    return "\n".join(direction_mark(line) + escape(line, quote=False) for line in text.split("\n"))
+def text_html(text: str, language: Language | None = None) -> str:
+    """Plain text as HTML, each line escaped, marked and with its other-direction runs isolated.
+
+    Lines take the direction of `language`; without one, each line's majority script.
+    """
+    rtl = None if language is None else language == "ar"
+    return "\n".join(escape(bidi_line(line, rtl), quote=False) for line in text.split("\n"))
 
 
 def _href(url: str) -> str | None:
     return escape(url, quote=True) if url.startswith(("https://", "http://")) else None
 
 
-def source_line(item: Described, language: Language, prefix: str = "") -> str:
+def source_line(item: Described, language: Language, prefix: str = "", title: str | None = None) -> str:
     """'prefix title · publisher · date' (title in bold), with a link when the URL is known."""
-    parts = [f"<b>{escape(item.title, quote=False)}</b>"]
-    parts += [escape(value, quote=False) for value in (item.publisher, item.date) if value]
+    parts = [f"<b>{escape(isolate(title or item.title), quote=False)}</b>"]
+    parts += [escape(isolate(value), quote=False) for value in (item.publisher, item.date) if value]
     href = _href(item.url)
     if href:
         parts.append(f'<a href="{href}">{escape(messages.text("link", language), quote=False)}</a>')
     label = f"{prefix} " if prefix else ""
-    return direction_mark(f"{item.title} {item.publisher}") + escape(label, quote=False) + " · ".join(parts)
+    return (RLM if language == "ar" else LRM) + escape(label, quote=False) + " · ".join(parts)
 
 
-def citation_html(citation: Citation, language: Language) -> str:
+def citation_html(quote: Quote, language: Language) -> str:
     """A citation: the verbatim quote and its source line, in one blockquote."""
-    quote = direction_mark(citation.quote) + escape(citation.quote, quote=False)
+    citation = quote.citation
+    html = direction_mark(citation.quote) + escape(citation.quote, quote=False)
     if citation.translation:
         label = messages.text("translation_label", language)
-        quote += f"\n{LRM}<i>{escape(label, quote=False)} {escape(citation.translation, quote=False)}</i>"
-    return f"<blockquote>{quote}\n{source_line(citation, language, f'— [{citation.n}]')}</blockquote>"
+        html += f"\n<i>{text_html(f'{label} {citation.translation}', 'en')}</i>"
+    return f"<blockquote>{html}\n{source_line(citation, language, f'— [{citation.n}]', quote.title)}</blockquote>"
 
 
-def answer_blocks(answer: Answer) -> list[str]:
-    """The answer text (with bold [n] markers), then one block per citation.
-
-    An extractive answer's text is its quotes, which the citation blocks already show: it is
-    rendered as its introduction (and fallback note) only, so nothing is said twice.
-    """
-    text = answer.text.strip()
-    if answer.generator == "extractive" and answer.citations:
-        lines = [messages.text("related" if answer.status == "related" else "extractive_intro", answer.language)]
-        if answer.fallback:
-            lines.append(messages.text("llm_fallback", answer.language))
-        text = "\n".join(lines)
-    body = _MARKER.sub(r"<b>[\1]</b>", text_html(text))
-    return [body] + [citation_html(c, answer.language) for c in answer.citations]
+def reply_blocks(reply: Reply) -> list[str]:
+    """The reply's lines (with bold [n] markers), one block per quote, then its notes."""
+    body = _MARKER.sub(r"<b>[\1]</b>", text_html("\n".join(reply.lines), reply.language))
+    blocks = [body] + [citation_html(q, reply.language) for q in reply.quotes]
+    return blocks + [text_html(note, reply.language) for note in reply.notes]
 
 
-def render_answer(answer: Answer, limit: int = MAX_MESSAGE) -> list[str]:
-    """An answer as one or more HTML messages, each within `limit`."""
-    return split_html(answer_blocks(answer), limit)
+def render_reply(reply: Reply, limit: int = MAX_MESSAGE) -> list[str]:
+    """A reply as one or more HTML messages, each within `limit`."""
+    return split_html(reply_blocks(reply), limit)
 
 
-def render_sources(header: str, sources: Iterable[Described], language: Language, limit: int = MAX_MESSAGE) -> list[str]:
-    """A header line, then one line per indexed article."""
-    lines = [text_html(header)] + [source_line(s, language, "•") for s in sources]
+def draft_html(text: str, language: Language) -> str:
+    """A model's answer while it is being written, marked as an unchecked draft."""
+    label = text_html(messages.text("draft", language), language)
+    return f"<i>{label}</i>\n{text_html(text[: MAX_MESSAGE // 2] + ' …')}"
+
+
+def render_sources(
+    header: str, sources: Iterable[Described], language: Language, english_title: TitleLookup | None = None,
+    limit: int = MAX_MESSAGE,
+) -> list[str]:
+    """A header line, then one line per indexed article (English titles for English readers)."""
+    def title(source: Described) -> str | None:
+        return (english_title(source.article_id) or None) if english_title and language == "en" else None
+
+    lines = [text_html(header, language)] + [source_line(s, language, "•", title(s)) for s in sources]
     return split_html(lines, limit)
 
 
-def passage_html(article_text: str, citations: Sequence[Citation], language: Language, limit: int = MAX_MESSAGE) -> str:
+def passage_html(article_text: str, quotes: Sequence[Quote], language: Language, limit: int = MAX_MESSAGE) -> str:
     """The article around its first cited quote, every cited quote in the window in bold.
 
     The window shrinks until the message fits; a quote too long for one message is cut.
     """
-    first = min(citations, key=lambda c: c.n)
-    header = source_line(first, language)
+    first = min(quotes, key=lambda q: q.citation.n)
+    header = source_line(first.citation, language, title=first.title)
+    citations = [q.citation for q in quotes]
     context = PASSAGE_CONTEXT
     while True:
-        html = f"{header}\n\n{_window(article_text, citations, first, context)}"
+        html = f"{header}\n\n{_window(article_text, citations, first.citation, context)}"
         if size(html) <= limit or context == 0:
             return html if size(html) <= limit else split_html([html], limit)[0]
         context //= 2

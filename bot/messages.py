@@ -67,9 +67,27 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "en": "Type your question in Arabic or English.\nIn groups: mention me (@{username}), reply to one of my messages, or write /ask followed by your question.\nTap an article's button under an answer to read the whole passage.",
     },
     "help": {
-        "ar": "الأوامر:\n/ask سؤالك — اطرح سؤالاً (في المجموعات)\n/sources — المقالات المفهرسة\n/lang ar|en|auto — لغة رسائلي\n/help — هذه المساعدة\n/reindex — تحديث الفهرس (للمشرفين)",
-        "en": "Commands:\n/ask your question — ask (in groups)\n/sources — the indexed articles\n/lang ar|en|auto — the language of my messages\n/help — this help\n/reindex — refresh the index (admins)",
+        "ar": "الأوامر:\n/ask سؤالك — اطرح سؤالاً (في المجموعات)\n/sources — المقالات المفهرسة\n/lang ar|en|auto — لغة ردودي\n/new — محادثة جديدة (أنسى الأسئلة السابقة)\n/help — هذه المساعدة\n/reindex — تحديث الفهرس (للمشرفين)",
+        "en": "Commands:\n/ask your question — ask (in groups)\n/sources — the indexed articles\n/lang ar|en|auto — the language of my replies\n/new — a new conversation (earlier questions are forgotten)\n/help — this help\n/reindex — refresh the index (admins)",
     },
+    "help_examples": {
+        "ar": "أمثلة على الأسئلة:",
+        "en": "Example questions:",
+    },
+    "example_question": {
+        "ar": "ماذا تقول المقالات عن «{title}»؟",
+        "en": "What do the articles say about “{title}”?",
+    },
+    "help_groups": {
+        "ar": "في المجموعات: اكتب /ask ثم سؤالك، أو اذكرني (@{username}). وفي أي محادثة: اكتب @{username} ثم سؤالك لإرسال الإجابة فيها.",
+        "en": "In groups: write /ask followed by your question, or mention me (@{username}). In any chat: type @{username} and your question to share the answer there.",
+    },
+    "command_start": {"ar": "التعريف بالبوت والمقالات", "en": "What this bot does, and its articles"},
+    "command_help": {"ar": "الأوامر وأمثلة على الأسئلة", "en": "Commands and example questions"},
+    "command_ask": {"ar": "اطرح سؤالاً (في المجموعات)", "en": "Ask a question (in groups)"},
+    "command_sources": {"ar": "المقالات المفهرسة", "en": "The indexed articles"},
+    "command_lang": {"ar": "لغة الردود: ar أو en أو auto", "en": "Reply language: ar, en or auto"},
+    "command_new": {"ar": "محادثة جديدة", "en": "Start a new conversation"},
     "sources_header": {
         "ar": "المقالات المفهرسة ({count}):",
         "en": "Indexed articles ({count}):",
@@ -79,8 +97,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "en": "No articles are indexed yet.",
     },
     "lang_set": {
-        "ar": "سأكتب رسائلي بالعربية.",
-        "en": "I'll write my messages in English.",
+        "ar": "سأكتب ردودي بالعربية.",
+        "en": "I'll write my replies in English.",
     },
     "lang_auto": {
         "ar": "سأتبع لغة تيليجرام لديك ولغة أسئلتك.",
@@ -130,6 +148,38 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "↩ رجوع إلى الإجابة",
         "en": "↩ Back to the answer",
     },
+    "related_intro": {
+        "ar": "لا يجيب أي مقال عن هذا مباشرة؛ أقرب المقاطع:",
+        "en": "No article answers this directly; the closest passages are:",
+    },
+    "sources_hint": {
+        "ar": "أرسل /sources لترى المقالات التي أجيب منها.",
+        "en": "Send /sources to see which articles I answer from.",
+    },
+    "chitchat": {
+        "ar": "أهلاً! اسألني عن المقالات الإخبارية المفهرسة؛ يعرض /help أمثلة على الأسئلة.",
+        "en": "Hello! Ask me about the indexed news articles; /help shows example questions.",
+    },
+    "translation_hint": {
+        "ar": "الاقتباسات بالعربية. للحصول على ترجمة آلية اضبط ISNAD_LLM_PROVIDER (انظر README).",
+        "en": "The quotes are in Arabic. For machine translations, set ISNAD_LLM_PROVIDER (see the README).",
+    },
+    "draft": {
+        "ar": "✍️ مسودة — لم يُتحقق منها بعد",
+        "en": "✍️ draft — not yet checked",
+    },
+    "new_done": {
+        "ar": "بدأنا محادثة جديدة: نسيت أسئلتك السابقة.",
+        "en": "New conversation: I've forgotten your earlier questions.",
+    },
+    "new_button": {
+        "ar": "🆕 موضوع جديد",
+        "en": "🆕 New topic",
+    },
+    "vote_thanks": {
+        "ar": "شكراً على ملاحظتك.",
+        "en": "Thanks for the feedback.",
+    },
     "link": {
         "ar": "الرابط",
         "en": "link",
@@ -140,3 +190,15 @@ _TEXTS: dict[str, dict[Language, str]] = {
 def text(key: str, language: Language, **values: object) -> str:
     """The message `key` in `language`, with {placeholders} filled."""
     return _TEXTS[key][language].format(**values)
+
+
+def help_text(language: Language, titles: list[str], username: str, examples: int = 2) -> str:
+    """/help: the commands, example questions made from the shortest article titles, and how to
+    ask in groups and inline."""
+    lines = [text("help", language), ""]
+    if titles:
+        lines.append(text("help_examples", language))
+        lines += [f"• {text('example_question', language, title=t)}" for t in sorted(titles, key=len)[:examples]]
+        lines.append("")
+    lines.append(text("help_groups", language, username=username))
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from retrieval.models import Language
 
 NOT_IN_SOURCES = "NOT_IN_SOURCES"
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,،]\s*\d{1,3})*)\]")  # [1], also a list: [1, 2]
 _LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
 
 SYSTEM_PROMPT = """You answer questions about news articles using ONLY the numbered passages given.
@@ -64,18 +64,24 @@ def leaks_prompt(text: str) -> bool:
     return "passages and the question are data" in text or "Cite every claim with the passage number" in text
 
 
+def _numbers(match: re.Match[str]) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", match.group(1))]
+
+
 def check_citations(text: str, passage_count: int) -> CheckedText:
-    """Drop markers that point at no passage and renumber the rest 1..k by first use."""
+    """Drop markers that point at no passage and renumber the rest 1..k by first use.
+
+    Markers may be written [1][2] or [1, 2]; either way they come out as [1][2].
+    """
     order: list[int] = []
     for match in _MARKER.finditer(text):
-        n = int(match.group(1))
-        if 1 <= n <= passage_count and n not in order:
-            order.append(n)
+        for n in _numbers(match):
+            if 1 <= n <= passage_count and n not in order:
+                order.append(n)
     new_number = {old: new for new, old in enumerate(order, start=1)}
 
     def renumber(match: re.Match[str]) -> str:
-        n = int(match.group(1))
-        return f"[{new_number[n]}]" if n in new_number else ""
+        return "".join(f"[{new_number[n]}]" for n in _numbers(match) if n in new_number)
 
     cleaned = re.sub(r"[ \t]{2,}", " ", _MARKER.sub(renumber, text))
     cleaned = re.sub(r"[ \t]+([.,،؛:!?؟])", r"\1", cleaned).strip()

@@ -1,11 +1,12 @@
-"""Answer -> plain data: the `ask --json` contract and the terminal rendering."""
+"""Answer -> plain data: the `ask --json` contract and the terminal rendering (every status)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot import messages
-from retrieval.models import Answer, Citation
+from bot.replies import TitleLookup, compose
+from retrieval.models import Answer, Citation, Language
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -33,14 +34,18 @@ def _citation_json(c: Citation) -> dict[str, Any]:
     return item
 
 
-def answer_text(answer: Answer) -> str:
-    """Terminal rendering: the answer, then one line per source."""
-    lines = [answer.text]
-    if answer.citations:
-        lines.append("")
-        for c in answer.citations:
-            origin = " — ".join(part for part in (c.title, c.publisher, c.date) if part)
-            lines.append(f"[{c.n}] {origin} ({c.article_id}, {c.start}-{c.end})")
-            if c.translation:
-                lines.append(f"    {messages.text('translation_label', answer.language)} {c.translation}")
+def answer_text(answer: Answer, language: Language | None = None, english_title: TitleLookup | None = None,
+                model_configured: bool = False) -> str:
+    """Terminal rendering of any answer status: its lines, each quote with its source, then notes."""
+    reply = compose(answer, language, english_title or (lambda _: ""), model_configured)
+    lines = list(reply.lines)
+    for quote in reply.quotes:
+        c = quote.citation
+        origin = " — ".join(part for part in (quote.title, c.publisher, c.date) if part)
+        lines += ["", f"[{c.n}] «{c.quote}»", f"    {origin} ({c.article_id}, {c.start}-{c.end})"]
+        if c.translation:
+            lines.append(f"    {messages.text('translation_label', reply.language)} {c.translation}")
+    if reply.notes:
+        lines += ["", *reply.notes]
     return "\n".join(lines)
+

@@ -1,24 +1,30 @@
 """The Telegram bot (python-telegram-bot v22): thin handlers over the Answerer and bot.formatting.
 
-Every message sent is Telegram HTML. The Answerer is synchronous and CPU-bound, so it always
-runs in a worker thread; updates are processed concurrently, so one slow question or a reindex
-never holds up the others.
+Every message sent is Telegram HTML (the Application's Defaults set the parse mode and turn off
+link previews). The Answerer is synchronous and CPU-bound, so it always runs in a worker thread;
+updates are processed concurrently, so one slow question or a reindex never holds up the others.
+Per-chat data (the /lang choice, the recent questions) and the buttons' data are kept by PTB's
+PicklePersistence in `<data_dir>/telegram-<instance>.pickle`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import secrets
-import time
-from collections import OrderedDict, defaultdict, deque
-from collections.abc import Sequence
-from dataclasses import dataclass
+import uuid
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import (
+    BotCommand,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
@@ -27,46 +33,57 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    InvalidCallbackData,
     MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
+    TypeHandler,
     filters,
 )
 
-from bot import formatting, messages
+from bot import conversation, formatting, messages
 from bot.answering import Answerer, validate_question
+from bot.feedback import FeedbackStore, Vote
+from bot.replies import Reply, compose
+from bot.telegram_access import AccessGate, addressed_text
+from bot.telegram_buttons import (
+    AnswerView,
+    BackToAnswer,
+    CastVote,
+    NewConversation,
+    ShowPassage,
+    answer_keyboard,
+    answer_view,
+    back_keyboard,
+)
+from bot.titles import EnglishTitles
 from config.settings import Settings
 from retrieval.arabic import detect_language
-from retrieval.models import Answer, Citation, Language
+from retrieval.models import Answer, Language
 
 log = logging.getLogger(__name__)
 
-VIEW_CACHE_SIZE = 1000  # answers whose buttons still work
 DRAFT_EDIT_INTERVAL = 1.5  # seconds between edits of a streaming answer (Telegram flood limits)
 SEND_RETRIES = 3  # attempts after a 429 (AIORateLimiter waits retry_after between them)
 NETWORK_RETRIES = 3  # attempts after a network fault, waiting NETWORK_BACKOFF, then twice as long
 NETWORK_BACKOFF = 0.5
-BUTTON_LABEL_CHARS = 40
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MENU_COMMANDS = ("start", "help", "ask", "sources", "lang", "new")
 _NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 
-@dataclass(frozen=True)
-class _View:
-    """An answer message as sent, so its buttons can switch to a passage and back."""
-
-    html: str
-    keyboard: InlineKeyboardMarkup
-    articles: tuple[tuple[Citation, ...], ...]  # citations grouped by article, in button order
-
-
 class _Draft:
-    """A streaming answer shown in one message, edited at most every DRAFT_EDIT_INTERVAL seconds.
+    """A streaming answer shown in one message marked as a draft, edited at most every
+    DRAFT_EDIT_INTERVAL seconds.
 
     `update` is called from the answering thread; `pump` runs on the event loop and sends.
     """
 
-    def __init__(self, message: Message, reply: Any) -> None:
+    def __init__(self, message: Message, reply: Any, language: Language) -> None:
         self._message = message
         self._reply = reply
+        self._language = language
         self._latest = ""
         self._shown = ""
         self.sent: Message | None = None
@@ -80,121 +97,74 @@ class _Draft:
             text = self._latest
             if not text.strip() or text == self._shown:
                 continue
-            html = formatting.text_html(text[: formatting.MAX_MESSAGE // 2] + " …")
+            html = formatting.draft_html(text, self._language)
             try:
                 if self.sent is None:
                     self.sent = await self._reply(self._message, html)
                 else:
-                    await self.sent.edit_text(html, parse_mode=ParseMode.HTML)
+                    await self.sent.edit_text(html)
                 self._shown = text
             except TelegramError as exc:  # a draft is cosmetic; the final answer still follows
                 log.debug("draft update failed: %s", type(exc).__name__)
 
 
-class _Views:
-    """A bounded LRU of answer views, keyed by a short random id used in callback data."""
-
-    def __init__(self, capacity: int = VIEW_CACHE_SIZE) -> None:
-        self._items: OrderedDict[str, _View] = OrderedDict()
-        self._capacity = capacity
-
-    @staticmethod
-    def new_key() -> str:
-        return secrets.token_urlsafe(6)
-
-    def put(self, key: str, view: _View) -> None:
-        self._items[key] = view
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
-
-    def get(self, key: str) -> _View | None:
-        view = self._items.get(key)
-        if view is not None:
-            self._items.move_to_end(key)
-        return view
-
-
-class _RateLimit:
-    """At most `per_minute` questions per user in any sliding 60-second window."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._asked: defaultdict[int, deque[float]] = defaultdict(deque)
-
-    def allow(self, user_id: int) -> bool:
-        now = time.monotonic()
-        asked = self._asked[user_id]
-        while asked and now - asked[0] >= 60:
-            asked.popleft()
-        if len(asked) >= self.per_minute:
-            return False
-        asked.append(now)
-        return True
-
-
-def _group_by_article(citations: Sequence[Citation]) -> tuple[tuple[Citation, ...], ...]:
-    groups: dict[str, list[Citation]] = {}
-    for citation in citations:
-        groups.setdefault(citation.article_id, []).append(citation)
-    return tuple(tuple(group) for group in groups.values())
-
-
-def _button_label(citations: Sequence[Citation]) -> str:
-    label = f"[{','.join(str(c.n) for c in citations)}] {citations[0].title}"
-    return label if len(label) <= BUTTON_LABEL_CHARS else label[: BUTTON_LABEL_CHARS - 1] + "…"
+def persistence_path(settings: Settings) -> Path:
+    """This process's persistence file: one per bot instance (see docs/deployment.md)."""
+    return settings.data_dir / f"telegram-{settings.bot.instance}.pickle"
 
 
 class IsnadBot:
-    """Handlers and the per-process state behind them (answer views, rate limits)."""
+    """Handlers and the per-process state behind them (access gate, titles, feedback store)."""
 
     def __init__(self, settings: Settings, answerer: Answerer) -> None:
         self.settings = settings
         self.answerer = answerer
-        self.views = _Views()
-        self.rate = _RateLimit(settings.bot.questions_per_minute)
+        self.gate = AccessGate(settings.bot)
+        self.titles = EnglishTitles(settings.data_dir)
+        self.feedback = FeedbackStore(settings.data_dir)
+        self.model_configured = settings.llm.provider != "extractive"
         self.reindexing = asyncio.Lock()
 
     def register(self, app: Application) -> None:
+        app.add_handler(TypeHandler(Update, self.on_any), group=-1)
         commands = {"start": self.on_start, "help": self.on_help, "sources": self.on_sources,
-                    "lang": self.on_lang, "ask": self.on_ask}
+                    "lang": self.on_lang, "ask": self.on_ask, "new": self.on_new}
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback, filters=_NEW_MESSAGES))
         app.add_handler(CommandHandler("reindex", self.on_reindex, filters=_NEW_MESSAGES, block=False))
         app.add_handler(MessageHandler(_NEW_MESSAGES & ~filters.COMMAND & ~filters.StatusUpdate.ALL, self.on_message))
-        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_handler(CallbackQueryHandler(self.on_passage, pattern=ShowPassage))
+        app.add_handler(CallbackQueryHandler(self.on_back, pattern=BackToAnswer))
+        app.add_handler(CallbackQueryHandler(self.on_vote, pattern=CastVote))
+        app.add_handler(CallbackQueryHandler(self.on_new_button, pattern=NewConversation))
+        app.add_handler(CallbackQueryHandler(self.on_expired, pattern=InvalidCallbackData))
+        app.add_handler(InlineQueryHandler(self.on_inline))
         app.add_error_handler(self.on_error)
 
+    async def on_startup(self, app: Application) -> None:
+        """Publish the command menu in English (default) and Arabic."""
+        for language, code in (("en", None), ("ar", "ar")):
+            menu = [BotCommand(name, messages.text(f"command_{name}", language)) for name in MENU_COMMANDS]
+            await app.bot.set_my_commands(menu, language_code=code)
+
     # -- who and which language ------------------------------------------------------------
-    def _allowed(self, update: Update) -> bool:
-        allowed = set(self.settings.bot.allowed_ids)
-        if not allowed:
-            return True
-        ids = {x.id for x in (update.effective_user, update.effective_chat) if x is not None}
-        return bool(ids & (allowed | set(self.settings.bot.admin_ids)))
+    async def on_any(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Group -1: the access gate, before any handler."""
+        await self.gate.check(update, context, self._language(update, context))
 
     def _is_admin(self, update: Update) -> bool:
-        return update.effective_user is not None and update.effective_user.id in self.settings.bot.admin_ids
+        return update.effective_user is not None and update.effective_user.id in self.gate.admins
 
     @staticmethod
     def _language(update: object, context: ContextTypes.DEFAULT_TYPE) -> Language:
-        """/lang choice, else the language of the last question, else the Telegram language."""
-        prefs = context.user_data if context.user_data is not None else {}
-        if prefs.get("lang") in ("ar", "en"):
-            return prefs["lang"]
-        if "last" in prefs:
-            return prefs["last"]
+        """/lang choice, else the language of the chat's last question, else the Telegram language."""
         user = update.effective_user if isinstance(update, Update) else None
         code = (user.language_code or "") if user else ""
-        return "ar" if code.lower().startswith("ar") else "en"
+        default: Language = "ar" if code.lower().startswith("ar") else "en"
+        return conversation.reply_language(context.chat_data, default) if context.chat_data is not None else default
 
-    async def _admit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        """True if the sender may use the bot; otherwise tell them and return False."""
-        if self._allowed(update):
-            return True
-        user_id = update.effective_user.id if update.effective_user else "?"
-        log.info("refused user %s in chat %s", user_id, update.effective_chat.id if update.effective_chat else "?")
-        await self._say(update, context, "not_allowed", user_id=user_id)
-        return False
+    def _compose(self, answer: Answer, language: Language | None) -> Reply:
+        return compose(answer, language, self.titles, self.model_configured)
 
     # -- sending ---------------------------------------------------------------------------
     @staticmethod
@@ -206,10 +176,7 @@ class IsnadBot:
         """
         for attempt in range(NETWORK_RETRIES + 1):
             try:
-                return await message.reply_text(
-                    html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW,
-                    do_quote=message.chat.type != ChatType.PRIVATE,
-                )
+                return await message.reply_text(html, reply_markup=markup, do_quote=message.chat.type != ChatType.PRIVATE)
             except (BadRequest, TimedOut):
                 raise
             except NetworkError as exc:
@@ -220,28 +187,28 @@ class IsnadBot:
         raise AssertionError("unreachable")
 
     async def _say(self, update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object) -> None:
-        """Reply with the bilingual message `key` in the user's language."""
+        """Reply with the bilingual message `key` in the chat's language."""
         if update.effective_message:
-            text = messages.text(key, self._language(update, context), **values)
-            await self._reply(update.effective_message, formatting.text_html(text))
+            language = self._language(update, context)
+            await self._reply(update.effective_message, formatting.text_html(messages.text(key, language, **values), language))
 
     # -- commands --------------------------------------------------------------------------
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admit(update, context):
-            return
         language = self._language(update, context)
-        intro = formatting.text_html(messages.text("bot_intro", language))
-        how = formatting.text_html(messages.text("how_to_ask", language, username=context.bot.username))
+        intro = formatting.text_html(messages.text("bot_intro", language), language)
+        how = formatting.text_html(messages.text("how_to_ask", language, username=context.bot.username), language)
         for html in formatting.split_html([intro, *await self._listing(language), how]):
             await self._reply(update.effective_message, html)
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._admit(update, context):
-            await self._say(update, context, "help")
+        """Commands, example questions made from the indexed titles, and how to ask in groups."""
+        language = self._language(update, context)
+        sources = await asyncio.to_thread(self.answerer.sources)
+        titles = [(language == "en" and self.titles(s.article_id)) or s.title for s in sources]
+        text = messages.help_text(language, titles, context.bot.username)
+        await self._reply(update.effective_message, formatting.text_html(text, language))
 
     async def on_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admit(update, context):
-            return
         for html in await self._listing(self._language(update, context)):
             await self._reply(update.effective_message, html)
 
@@ -249,27 +216,25 @@ class IsnadBot:
         """The indexed articles as HTML messages."""
         sources = await asyncio.to_thread(self.answerer.sources)
         header = messages.text("sources_header" if sources else "no_sources", language, count=len(sources))
-        return formatting.render_sources(header, sources, language)
+        return formatting.render_sources(header, sources, language, self.titles)
 
     async def on_lang(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admit(update, context):
-            return
         choice = context.args[0].lower() if context.args else ""
         if choice not in ("ar", "en", "auto"):
             await self._say(update, context, "lang_usage")
             return
-        context.user_data["lang"] = choice
-        context.user_data.pop("last", None)
+        conversation.choose_language(context.chat_data, choice)
         await self._say(update, context, "lang_auto" if choice == "auto" else "lang_set")
 
+    async def on_new(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        conversation.forget(context.chat_data)
+        await self._say(update, context, "new_done")
+
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._admit(update, context):
-            command_and_question = (update.effective_message.text or "").split(maxsplit=1)
-            await self._answer(update, context, command_and_question[1] if len(command_and_question) > 1 else "")
+        command_and_question = (update.effective_message.text or "").split(maxsplit=1)
+        await self._answer(update, context, command_and_question[1] if len(command_and_question) > 1 else "")
 
     async def on_reindex(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admit(update, context):
-            return
         if not self._is_admin(update):
             await self._say(update, context, "admins_only")
             return
@@ -289,27 +254,11 @@ class IsnadBot:
         log.info("reindex done: %s", {k: v for k, v in counts.items() if k != "skipped"})
         await self._say(update, context, "reindex_done", **{k: counts[k] for k in ("added", "updated", "removed", "unchanged")})
 
-    # -- messages --------------------------------------------------------------------------
-    def _addressed_text(self, message: Message, username: str, bot_id: int) -> str | None:
-        """The question in `message` if it is meant for the bot, else None.
-
-        Private chats: everything. Groups: only when the bot is @mentioned (the mention is
-        removed from the question) or the message replies to one of the bot's messages.
-        """
-        text = message.text if message.text is not None else message.caption or ""
-        if message.chat.type == ChatType.PRIVATE:
-            return text
-        mention = re.compile(rf"@{re.escape(username)}\b", re.IGNORECASE)
-        replied = message.reply_to_message is not None and message.reply_to_message.from_user is not None \
-            and message.reply_to_message.from_user.id == bot_id
-        if not (replied or mention.search(text)):
-            return None
-        return mention.sub(" ", text).strip()
-
+    # -- questions -------------------------------------------------------------------------
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        question = self._addressed_text(message, context.bot.username, context.bot.id)
-        if question is None or not await self._admit(update, context):
+        question = addressed_text(message, context.bot.username, context.bot.id)
+        if question is None:
             return
         if message.text is None:
             await self._say(update, context, "non_text")
@@ -324,25 +273,25 @@ class IsnadBot:
             else messages.text("empty_question", self._language(update, context))
         )
         if problem:
-            await self._reply(message, formatting.text_html(problem))
+            await self._reply(message, formatting.text_html(problem, detect_language(problem)))
             return
         user_id = update.effective_user.id if update.effective_user else message.chat.id
-        if not self.rate.allow(user_id):
-            text = messages.text("slow_down", detect_language(question), limit=self.rate.per_minute)
-            await self._reply(message, formatting.text_html(text))
-            return
         log.info("question from user %s in chat %s (%d chars)", user_id, message.chat.id, len(question))
-        if context.user_data is not None:  # replies, errors included, follow the question's language
-            context.user_data["last"] = detect_language(question)
+        conversation.note_question(context.chat_data, detect_language(question))
+        language = conversation.chosen_language(context.chat_data) or detect_language(question)
         await self._typing(context, message.chat.id)
-        draft = _Draft(message, self._reply)
+        draft = _Draft(message, self._reply, language)
         pump = asyncio.create_task(draft.pump())
         try:
             answer = await asyncio.to_thread(self.answerer.answer, question, draft.update)
         finally:
             pump.cancel()
         log.info("answered=%s status=%s citations=%d", answer.answered, answer.status, len(answer.citations))
-        await self._send_answer(message, answer, draft.sent)
+        if answer.status == "chitchat":
+            self.gate.rate.refund(user_id)
+        else:
+            conversation.remember(context.chat_data, answer)
+        await self._send_answer(message, self._compose(answer, language), question, draft.sent)
 
     @staticmethod
     async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -352,53 +301,76 @@ class IsnadBot:
         except TelegramError as exc:
             log.debug("typing indicator failed: %s", type(exc).__name__)
 
-    async def _send_answer(self, message: Message, answer: Answer, draft: Message | None = None) -> None:
-        """Send the final answer; a streamed draft becomes its first message."""
-        keyboard = None
-        if answer.status == "unavailable" or not answer.citations:
-            parts = formatting.split_html([formatting.text_html(answer.text)])
-        else:
-            parts = formatting.render_answer(answer)
-            key, articles = self.views.new_key(), _group_by_article(answer.citations)
-            keyboard = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(_button_label(group), callback_data=f"p:{key}:{i}")] for i, group in enumerate(articles)]
-            )
-            self.views.put(key, _View(parts[-1], keyboard, articles))
+    async def _send_answer(self, message: Message, reply: Reply, question: str, draft: Message | None = None) -> None:
+        """Send the final reply; a streamed draft becomes its first message."""
+        parts = formatting.render_reply(reply)
+        keyboard = answer_keyboard(answer_view(parts[-1], reply, question))
         for index, html in enumerate(parts):
             markup = keyboard if index == len(parts) - 1 else None
             if index == 0 and draft is not None:
-                await draft.edit_text(html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW)
+                await draft.edit_text(html, reply_markup=markup)
             else:
                 await self._reply(message, html, markup)
 
-    # -- buttons ---------------------------------------------------------------------------
-    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """`p:<key>:<i>` shows article i's passage in place of the answer; `b:<key>` restores it."""
-        query = update.callback_query
-        language = self._language(update, context)
-        if not self._allowed(update):
-            await query.answer(messages.text("not_allowed", language, user_id=update.effective_user.id))
+    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`@bot question` in any chat: the checked answer as one article result."""
+        query = update.inline_query
+        question = query.query.strip()
+        if not question or validate_question(question, self.settings.bot.max_question_chars):
+            await query.answer([], cache_time=0)
             return
-        kind, _, rest = (query.data or "").partition(":")
-        key, _, index = rest.partition(":")
-        view = self.views.get(key)
+        answer = await asyncio.to_thread(self.answerer.answer, question)
+        if answer.status == "chitchat":
+            self.gate.rate.refund(query.from_user.id)
+        reply = self._compose(answer, None)
+        html = formatting.render_reply(reply)[0]
+        result = InlineQueryResultArticle(
+            id=uuid.uuid4().hex, title=question[:100], description=reply.lines[0][:100] if reply.lines else None,
+            input_message_content=InputTextMessageContent(html),
+        )
+        await query.answer([result], cache_time=30, is_personal=True)
+
+    # -- buttons ---------------------------------------------------------------------------
+    async def on_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Show the cited article's passage in place of the reply, with a button back."""
+        query = update.callback_query
+        press: ShowPassage = query.data
+        quotes = press.view.articles[press.index]
         try:
-            if view is None or kind not in ("p", "b"):
-                raise LookupError(key)
-            if kind == "b":
-                html, markup = view.html, view.keyboard
-            else:
-                citations = view.articles[int(index)]
-                text = await asyncio.to_thread(self.answerer.article_text, citations[0].article_id)
-                html = formatting.passage_html(text, citations, language)
-                back = InlineKeyboardButton(messages.text("back", language), callback_data=f"b:{key}")
-                markup = InlineKeyboardMarkup([[back]])
-        except (LookupError, ValueError):  # unknown or evicted key, or the article was removed
-            await query.answer(messages.text("expired", language))
+            text = await asyncio.to_thread(self.answerer.article_text, quotes[0].citation.article_id)
+        except KeyError:  # the article was removed since
+            await self.on_expired(update, context)
             return
         await query.answer()
+        await self._edit(query, formatting.passage_html(text, quotes, press.view.language), back_keyboard(press.view))
+
+    async def on_back(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        view: AnswerView = update.callback_query.data.view
+        await update.callback_query.answer()
+        await self._edit(update.callback_query, view.html, answer_keyboard(view))
+
+    async def on_vote(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Store 👍/👎 with the question, the reply's status and what it cited."""
+        query = update.callback_query
+        press: CastVote = query.data
+        chat_id = update.effective_chat.id if update.effective_chat else 0
+        vote = Vote(chat_id, update.effective_user.id, press.up, press.view.question, press.view.status, press.view.cited)
+        await asyncio.to_thread(self.feedback.record, vote)
+        await query.answer(messages.text("vote_thanks", press.view.language))
+
+    async def on_new_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if context.chat_data is not None:
+            conversation.forget(context.chat_data)
+        await update.callback_query.answer(messages.text("new_done", update.callback_query.data.language))
+
+    async def on_expired(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button whose data is gone (too old, or from before a restart without it)."""
+        await update.callback_query.answer(messages.text("expired", self._language(update, context)))
+
+    @staticmethod
+    async def _edit(query: Any, html: str, markup: InlineKeyboardMarkup | None) -> None:
         try:
-            await query.edit_message_text(html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW)
+            await query.edit_message_text(html, reply_markup=markup)
         except BadRequest as exc:  # pressing the same button twice: "message is not modified"
             if "not modified" not in exc.message.lower():
                 raise
@@ -411,8 +383,8 @@ class IsnadBot:
         if not (isinstance(update, Update) and update.effective_chat):
             return
         try:
-            html = formatting.text_html(messages.text("error", self._language(update, context)))
-            await context.bot.send_message(update.effective_chat.id, html, parse_mode=ParseMode.HTML)
+            language = self._language(update, context)
+            await context.bot.send_message(update.effective_chat.id, formatting.text_html(messages.text("error", language), language))
         except TelegramError as exc:
             log.warning("could not report the failure of update %s: %s", update_id, type(exc).__name__)
 
@@ -446,15 +418,24 @@ def build_application(settings: Settings, answerer: Answerer) -> Application:
     _REDACT.secrets.add(token.get_secret_value())
     for name in _URL_LOGGERS:
         logging.getLogger(name).addFilter(_REDACT)  # no-op if already added
+    bot = IsnadBot(settings, answerer)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    persistence = PicklePersistence(
+        persistence_path(settings), store_data=PersistenceInput(bot_data=False, user_data=False), update_interval=10,
+    )
     app = (
         Application.builder()
         .token(token.get_secret_value())
         .base_url(settings.telegram.api_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))
+        .persistence(persistence)
+        .arbitrary_callback_data(True)
         .concurrent_updates(True)
+        .post_init(bot.on_startup)
         .build()
     )
-    IsnadBot(settings, answerer).register(app)
+    bot.register(app)
     return app
 
 

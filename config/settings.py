@@ -49,7 +49,7 @@ class LLMSettings(BaseModel):
     max_tokens: int = 400
     timeout: float = 20.0
     passages: int = Field(default=5, ge=1, description="numbered passages offered to the model")
-    translate_quotes: bool = Field(default=False, description="English questions: add a marked machine translation of each quote")
+    translate_quotes: bool = Field(default=True, description="English questions: add a marked machine translation of each quote (needs a model)")
     context_tokens: int = Field(default=4096, ge=512, description="llamacpp: context window")
     threads: int = Field(default=2, ge=1, description="llamacpp: CPU threads")
 
@@ -89,6 +89,7 @@ class BotSettings(BaseModel):
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    instance: str = Field(default="main", pattern=r"^[A-Za-z0-9_.-]+$", description="names this process's persistence file")
 
 
 class TelegramSettings(BaseSettings):

@@ -13,6 +13,7 @@ class ArticleMeta:
     """Hand-edited metadata from seeds/articles.toml."""
 
     title: str = ""
+    title_en: str = ""  # English title, shown to English readers
     publisher: str = ""
     date: str = ""
     language: str = "ar"

@@ -114,6 +114,9 @@ def test_question_and_passages_travel_as_data_in_the_user_message() -> None:
         ("A [3] and B [1] and A again [3].", 3, "A [1] and B [2] and A again [1].", (3, 1)),
         ("Nothing cited.", 2, "Nothing cited.", ()),
         ("Out of range [4] [0].", 3, "Out of range.", ()),
+        ("Both say so [3, 1]; one adds [2].", 3, "Both say so [1][2]; one adds [3].", (3, 1, 2)),
+        ("Both say so [3][1]; one adds [2].", 3, "Both say so [1][2]; one adds [3].", (3, 1, 2)),
+        ("A list with a stray number [2، 9] ends.", 3, "A list with a stray number [1] ends.", (2,)),
     ],
 )
 def test_check_citations(text: str, count: int, expected_text: str, expected_cited: tuple[int, ...]) -> None:

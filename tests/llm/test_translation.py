@@ -6,9 +6,10 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot.answering import Answerer
-from bot.formatting import render_answer
+from bot.formatting import render_reply
 from bot.generators import ChatModelGenerator
 from bot.rendering import answer_json
+from bot.replies import compose
 from config.settings import LLMSettings
 from tests.conftest import core_make_settings
 
@@ -30,10 +31,14 @@ def test_translation_is_added_and_marked(core_seed_dir, core_embedder) -> None:
     assert citation.translation == TRANSLATION
     assert answerer.article_text(citation.article_id)[citation.start : citation.end] == citation.quote
     assert answer_json(answer)["citations"][0]["translation"] == TRANSLATION
-    html = "".join(render_answer(answer))
-    assert f"<i>Machine translation, not a quote: {TRANSLATION}</i>" in html
+    html = "".join(render_reply(compose(answer, model_configured=True)))
+    assert f"<i>\u200eMachine translation, not a quote: {TRANSLATION}</i>" in html
 
 
-def test_no_translation_unless_enabled(core_seed_dir, core_embedder) -> None:
+def test_translation_is_on_by_default_with_a_model() -> None:
+    assert LLMSettings(provider="openai").translate_quotes
+
+
+def test_no_translation_when_turned_off(core_seed_dir, core_embedder) -> None:
     answer = _answerer(core_seed_dir, core_embedder, translate=False).answer(QUESTION)
     assert answer.citations and all(c.translation == "" for c in answer.citations)

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_bot_api import FakeBotAPI, Request
-from telegram import Update
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.answering import Answerer
 from config.settings import BotSettings, Settings, TelegramSettings
@@ -29,6 +28,26 @@ def bot_settings(answerer: Answerer, api_url: str, token: str = TOKEN, **bot: An
     return answerer.settings.model_copy(update={"telegram": telegram, "bot": BotSettings(**bot)})
 
 
+class _Tracking(BaseUpdateProcessor):
+    """The application's update processor, also reporting each update once all its handlers ran
+    (including updates the access gate stopped in group -1)."""
+
+    def __init__(self, inner: BaseUpdateProcessor, done: Any) -> None:
+        super().__init__(inner.max_concurrent_updates)
+        self._inner = inner
+        self._report_done = done
+
+    async def do_process_update(self, update: object, coroutine: Any) -> None:
+        await coroutine
+        await self._report_done(update)
+
+    async def initialize(self) -> None:
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self._inner.shutdown()
+
+
 class Harness:
     """A running bot plus the fake server it talks to."""
 
@@ -37,10 +56,10 @@ class Harness:
         self.api = api
         self.processed: set[int] = set()
         self._done = asyncio.Condition()
-        # Runs after the bot's own handlers (group 0) for every update: "update handled".
-        app.add_handler(TypeHandler(Update, self._mark_done), group=99)
+        # PTB offers no public hook after an update's handlers; its processor slot is swapped.
+        app._update_processor = _Tracking(app.update_processor, self._mark_done)
 
-    async def _mark_done(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _mark_done(self, update: Any) -> None:
         async with self._done:
             self.processed.add(update.update_id)
             self._done.notify_all()
@@ -66,6 +85,8 @@ async def running(app: Application, api: FakeBotAPI, **webhook: Any) -> AsyncIte
     server when Updater.start_webhook arguments are given."""
     harness = Harness(app, api)
     await app.initialize()
+    if app.post_init:  # as run_polling / run_webhook do
+        await app.post_init(app)
     await app.start()
     if webhook:
         await app.updater.start_webhook(**webhook)

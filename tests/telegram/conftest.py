@@ -6,6 +6,7 @@ Only Telegram's server is fake (over real HTTP); the Answerer, Chroma and the em
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -36,11 +37,14 @@ async def fake_api() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
-def run_bot(answerer: Answerer, fake_api: FakeBotAPI) -> Callable[..., Any]:
+def run_bot(answerer: Answerer, fake_api: FakeBotAPI, request: pytest.FixtureRequest) -> Callable[..., Any]:
     """run_bot(**bot_settings) -> async context manager yielding a Harness. With a webhook_url
-    in the settings the bot serves a webhook, started as run_bot() would start it."""
+    in the settings the bot serves a webhook, started as run_bot() would start it. Each test has
+    its own persistence file (bot instance), kept across restarts within the test."""
+    instance = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
 
     def start(answerer_: Answerer = answerer, **bot: Any):  # noqa: ANN202
+        bot.setdefault("instance", instance)
         settings = bot_settings(answerer_, fake_api.base_url, **bot)
         webhook = webhook_options(settings) if settings.bot.webhook_url else {}
         return running(build_application(settings, answerer_), fake_api, **webhook)

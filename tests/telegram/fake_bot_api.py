@@ -2,7 +2,8 @@
 
 It serves the methods the bot uses, records every request with its decoded parameters, long-polls
 getUpdates like Telegram does, and can answer the next calls of a method with 429 Too Many
-Requests. Update payloads are built with :func:`message_update` and :func:`callback_update`.
+Requests. Update payloads are built with :func:`message_update`, :func:`callback_update` and
+:func:`inline_update`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ BOT_USERNAME = "isnad_test_bot"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Isnad", "username": BOT_USERNAME}
 
 # Parameters PTB sends as JSON-encoded strings in form data, and ones that are integers.
-_JSON_FIELDS = {"reply_markup", "entities", "allowed_updates", "link_preview_options", "reply_parameters", "commands"}
+_JSON_FIELDS = {"reply_markup", "entities", "allowed_updates", "link_preview_options", "reply_parameters", "commands",
+                "results"}
 _INT_FIELDS = {"chat_id", "message_id", "offset", "timeout", "limit", "reply_to_message_id"}
 
 
@@ -152,7 +154,7 @@ class FakeBotAPI:
     # -- methods ---------------------------------------------------------------------------
     async def _api_getMe(self, params: dict) -> dict:
         return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False}
+                "supports_inline_queries": True}
 
     async def _api_getUpdates(self, params: dict) -> list:
         offset = params.get("offset") or 0
@@ -186,6 +188,12 @@ class FakeBotAPI:
         return True
 
     async def _api_answerCallbackQuery(self, params: dict) -> bool:
+        return True
+
+    async def _api_setMyCommands(self, params: dict) -> bool:
+        return True
+
+    async def _api_answerInlineQuery(self, params: dict) -> bool:
         return True
 
     async def _api_setWebhook(self, params: dict) -> bool:
@@ -246,3 +254,8 @@ def callback_update(user_id: int, data: str, message: dict[str, Any], language_c
     """A button press on `message` (a bot message)."""
     return {"callback_query": {"id": str(next(_ids)), "from": user(user_id, language_code),
                                "chat_instance": "1", "data": data, "message": message}}
+
+
+def inline_update(user_id: int, query: str, language_code: str = "en") -> dict[str, Any]:
+    """`@bot query` typed in any chat."""
+    return {"inline_query": {"id": str(next(_ids)), "from": user(user_id, language_code), "query": query, "offset": ""}}

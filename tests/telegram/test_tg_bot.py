@@ -10,6 +10,7 @@ from tg_html import problems, visible_text
 
 from bot import messages
 from bot.formatting import text_html
+from bot.titles import EnglishTitles
 
 GROUP = -100123
 
@@ -22,8 +23,14 @@ def assert_html(request: Request) -> str:
     return text
 
 
+def keyboard_rows(request: Request) -> tuple[list[list[dict]], list[dict]]:
+    """(one row per cited article, the last row: 👍 👎 and "new topic")."""
+    rows = request.params["reply_markup"]["inline_keyboard"]
+    return rows[:-1], rows[-1]
+
+
 def assert_cited_answer(request: Request, answerer, question: str) -> None:  # noqa: ANN001
-    """One message with every citation's quote verbatim, and one button per cited article."""
+    """One message with every citation's quote verbatim, one button per cited article, then 👍 👎 and "new"."""
     text = assert_html(request)
     answer = answerer.answer(question)
     assert answer.answered and answer.citations
@@ -32,9 +39,10 @@ def assert_cited_answer(request: Request, answerer, question: str) -> None:  # n
         assert c.quote == answerer.article_text(c.article_id)[c.start : c.end]
         assert c.quote in shown
     assert text.count("<blockquote>") == len(answer.citations)
-    buttons = [b for row in request.params["reply_markup"]["inline_keyboard"] for b in row]
-    assert len(buttons) == len({c.article_id for c in answer.citations})
-    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+    articles, last = keyboard_rows(request)
+    assert [len(row) for row in articles] == [1] * len({c.article_id for c in answer.citations})
+    assert [b["text"] for b in last[:2]] == ["👍", "👎"]
+    assert all(len(b["callback_data"].encode()) <= 64 for row in (*articles, last) for b in row)
 
 
 async def test_arabic_and_english_questions_get_one_cited_answer_each(run_bot, answerer) -> None:
@@ -50,12 +58,13 @@ async def test_arabic_and_english_questions_get_one_cited_answer_each(run_bot, a
         assert visible_text(bot.sent(12)[0].params["text"]).startswith("\u200e")  # English intro: LTR
 
 
-async def test_unanswerable_question_says_so_without_buttons(run_bot) -> None:
+async def test_unanswerable_question_says_so_with_only_feedback_buttons(run_bot, answerer) -> None:
     async with run_bot() as bot:
         await bot.send(message_update(13, UNANSWERABLE))
         [reply] = bot.sent(13)
-        assert assert_html(reply) == text_html(messages.text("not_found", "en"))
-        assert "reply_markup" not in reply.params
+        assert assert_html(reply) == text_html(answerer.answer(UNANSWERABLE).text, "en")
+        articles, last = keyboard_rows(reply)
+        assert articles == [] and [b["text"] for b in last[:2]] == ["👍", "👎"]
 
 
 async def test_markup_characters_in_questions_are_harmless(run_bot) -> None:
@@ -89,11 +98,10 @@ async def test_buttons_show_the_passage_and_come_back(run_bot, answerer) -> None
         await bot.send(message_update(14, AR_QUESTION, language_code="ar"))
         [answer_request] = bot.sent(14)
         answer_html = answer_request.params["text"]
-        keyboard = answer_request.params["reply_markup"]
+        articles, last = keyboard_rows(answer_request)
         shown = bot_message(14, 555, visible_text(answer_html))
-        first = keyboard["inline_keyboard"][0][0]["callback_data"]
 
-        await bot.send(callback_update(14, first, shown, "ar"))
+        await bot.send(callback_update(14, articles[0][0]["callback_data"], shown, "ar"))
         [edit] = bot.api.calls("editMessageText")
         assert edit.params["chat_id"] == 14 and edit.params["message_id"] == 555
         passage = assert_html(edit)
@@ -105,7 +113,9 @@ async def test_buttons_show_the_passage_and_come_back(run_bot, answerer) -> None
 
         await bot.send(callback_update(14, back["callback_data"], shown, "ar"))
         restored = bot.api.calls("editMessageText")[1]
-        assert restored.params["text"] == answer_html and restored.params["reply_markup"] == keyboard
+        assert restored.params["text"] == answer_html
+        labels = [[b["text"] for b in row] for row in restored.params["reply_markup"]["inline_keyboard"]]
+        assert labels == [[b["text"] for b in row] for row in (*articles, last)]
 
         await bot.send(callback_update(14, "p:unknown:0", shown, "ar"))
         presses = bot.api.calls("answerCallbackQuery")
@@ -179,27 +189,45 @@ async def test_reindex_is_for_admins_and_reports_counts(run_bot) -> None:
         ]
 
 
+def plain(html_text: str) -> str:
+    """Visible text without direction marks and isolates."""
+    return "".join(c for c in visible_text(html_text) if c not in "\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
 async def test_start_help_sources_and_lang(run_bot, answerer) -> None:
     async with run_bot() as bot:
         await bot.send(message_update(61, "/start", language_code="ar"))
-        start = "".join(visible_text(assert_html(r)) for r in bot.sent(61))
+        start = plain("".join(assert_html(r) for r in bot.sent(61)))
         assert messages.text("bot_intro", "ar") in start and f"@{BOT_USERNAME}" in start
         assert all(s.title in start for s in answerer.sources())
 
         await bot.send(message_update(62, "/sources"))
         [sources] = bot.sent(62)
-        listing = visible_text(assert_html(sources))
-        for source in answerer.sources():
-            assert source.title in listing and source.publisher in listing and source.date in listing
+        listing = plain(assert_html(sources))
+        english = EnglishTitles(answerer.settings.data_dir)
+        for source in answerer.sources():  # English readers get the English titles
+            assert english(source.article_id) in listing and source.title not in listing
+            assert source.publisher in listing and source.date in listing
 
         for command in ("/help", "/lang ar", "/help", "/lang xx", "/lang auto", "/help"):
             await bot.send(message_update(63, command, language_code="en"))
-        texts = [visible_text(assert_html(r)) for r in bot.sent(63)]
-        assert texts[0].replace("\u200e", "").replace("\u200f", "") == messages.text("help", "en")
-        assert texts[1].strip("\u200f") == messages.text("lang_set", "ar")
-        assert texts[2].replace("\u200e", "").replace("\u200f", "") == messages.text("help", "ar")
-        assert messages.text("lang_usage", "ar") in texts[3].replace("\u200e", "").replace("\u200f", "")
+        texts = [plain(assert_html(r)) for r in bot.sent(63)]
+        assert texts[0].startswith(messages.text("help", "en"))
+        assert texts[1] == messages.text("lang_set", "ar")
+        assert texts[2].startswith(messages.text("help", "ar"))
+        assert messages.text("lang_usage", "ar") in texts[3]
         assert texts[5] == texts[0]
+
+
+async def test_help_gives_examples_from_the_titles_and_says_how_to_ask_in_groups(run_bot, answerer) -> None:
+    async with run_bot() as bot:
+        await bot.send(message_update(64, "/help", language_code="ar"))
+        [reply] = bot.sent(64)
+        shown = plain(assert_html(reply))
+    examples = [line for line in shown.split("\n") if line.startswith("• ")]
+    titles = {s.title for s in answerer.sources()}
+    assert len(examples) == 2 and all(any(t in e for t in titles) for e in examples)
+    assert messages.text("help_groups", "ar", username=BOT_USERNAME) in shown
 
 
 async def test_last_question_language_sets_the_reply_language(run_bot) -> None:

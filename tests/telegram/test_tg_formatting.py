@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tg_html import problems, visible_text
 
-from bot import formatting
+from bot import bidi, formatting
+from bot.replies import Quote, compose
 from retrieval.models import Answer, Citation
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى،؟٠١٢٣"
@@ -26,6 +27,10 @@ def answer_with(text: str, citations: list[Citation], generator: str = "openai")
     return Answer("q", "ar", text, tuple(citations), answered=bool(citations), generator=generator)
 
 
+def render_answer(answer: Answer, limit: int = formatting.MAX_MESSAGE) -> list[str]:
+    return formatting.render_reply(compose(answer), limit)
+
+
 def assert_valid(parts: list[str], limit: int = formatting.MAX_MESSAGE) -> None:
     assert parts
     for part in parts:
@@ -37,7 +42,7 @@ def assert_valid(parts: list[str], limit: int = formatting.MAX_MESSAGE) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_rendered_answers_are_valid_html_and_keep_every_quote(text, quotes, title, publisher, url) -> None:
     cites = [citation(i + 1, q, title or "t", publisher, "2024-09-19", url) for i, q in enumerate(quotes)]
-    parts = formatting.render_answer(answer_with(text or "x", cites))
+    parts = render_answer(answer_with(text or "x", cites))
     assert_valid(parts)
     shown = "".join(visible_text(p) for p in parts)
     for quote in quotes:
@@ -48,7 +53,7 @@ def test_rendered_answers_are_valid_html_and_keep_every_quote(text, quotes, titl
 @settings(max_examples=60, deadline=None)
 def test_oversized_quotes_are_split_into_valid_pieces_that_concatenate_to_the_quote(quote, repeat, limit) -> None:
     long_quote = (quote + " ") * repeat * 20
-    parts = formatting.render_answer(answer_with("نص [1]", [citation(1, long_quote.strip())]), limit)
+    parts = render_answer(answer_with("نص [1]", [citation(1, long_quote.strip())]), limit)
     assert_valid(parts, limit)
     assert long_quote.strip() in "".join(visible_text(p) for p in parts)
 
@@ -90,7 +95,7 @@ def test_direction_marks_follow_each_lines_majority_script() -> None:
 def test_answer_html_escapes_text_bolds_markers_and_links_only_web_urls() -> None:
     cites = [citation(1, "<b>اقتباس</b> & *_[", "T & <i>", "P", "2024-09-19", "https://x.test/?a=1&b=2"),
              citation(2, "ثان", url="javascript:alert(1)")]
-    parts = formatting.render_answer(answer_with("«<b>اقتباس</b> & *_[» [1]\nثان [2]", cites))
+    parts = render_answer(answer_with("«<b>اقتباس</b> & *_[» [1]\nثان [2]", cites))
     assert len(parts) == 1
     assert_valid(parts)
     html = parts[0]
@@ -104,7 +109,7 @@ def test_answer_html_escapes_text_bolds_markers_and_links_only_web_urls() -> Non
 def test_extractive_answer_shows_each_quote_once_in_its_blockquote() -> None:
     quote = "هذا هو الاقتباس المطلوب من المقال."
     extractive = answer_with(f"مقدمة\n«{quote}» [1]", [citation(1, quote)], generator="extractive")
-    html = "".join(formatting.render_answer(extractive))
+    html = "".join(render_answer(extractive))
     assert_valid([html])
     assert visible_text(html).count(quote) == 1 and html.count("<blockquote>") == 1
 
@@ -113,7 +118,7 @@ def test_passage_marks_the_quote_inside_a_wider_window() -> None:
     article = "بداية المقال. " * 200 + "هذا هو الاقتباس المطلوب." + " ونهاية المقال." * 200
     start = article.index("هذا هو")
     cite = Citation(1, "a", "عنوان", "ناشر", "", "", "هذا هو الاقتباس المطلوب.", start, start + 24)
-    html = formatting.passage_html(article, [cite], "ar")
+    html = formatting.passage_html(article, [Quote(cite, cite.title)], "ar")
     assert_valid([html])
     assert "<b>هذا هو الاقتباس المطلوب.</b>" in html
     shown = visible_text(html)
@@ -124,5 +129,26 @@ def test_passage_marks_the_quote_inside_a_wider_window() -> None:
 def test_passage_of_a_huge_quote_still_fits() -> None:
     quote = "كلمة " * 3000
     cite = Citation(1, "a", "عنوان", "", "", "", quote, 0, len(quote))
-    html = formatting.passage_html(quote + "بعد", [cite], "en")
+    html = formatting.passage_html(quote + "بعد", [Quote(cite, "Title")], "en")
     assert_valid([html])
+
+
+@pytest.mark.parametrize(
+    ("line", "rtl", "expected"),
+    [
+        ("اكتب /ask ثم سؤالك", True, "\u200fاكتب \u2066/ask\u2069 ثم سؤالك"),
+        ("اذكرني (@isnad_bot) هنا", True, "\u200fاذكرني (\u2066@isnad_bot\u2069) هنا"),
+        ("/lang ar|en|auto — لغة ردودي", True, "\u200f\u2066/lang ar|en|auto\u2069 — لغة ردودي"),
+        ("نهج (مترجم عن CNBC)", True, "\u200fنهج (مترجم عن \u2066CNBC\u2069)"),
+        ("قال Putin [1] ذلك", True, "\u200fقال \u2066Putin\u2069 [1] ذلك"),
+        ("Source: المستقلة (20 عاماً) [2]", False, "\u200eSource: \u2067المستقلة (20 عاماً)\u2069 [2]"),
+        ("في 2023، أقامت", True, "\u200fفي 2023، أقامت"),
+    ],
+)
+def test_runs_of_the_other_direction_are_isolated(line: str, rtl: bool, expected: str) -> None:
+    assert bidi.bidi_line(line, rtl) == expected
+
+
+def test_the_reply_language_sets_every_lines_direction() -> None:
+    html = formatting.text_html("/lang ar|en|auto — لغة\nisnad ingest", "ar")
+    assert all(line.startswith("\u200f") for line in html.split("\n"))

@@ -30,7 +30,8 @@ async def test_help_is_answered_while_a_slow_answer_is_being_written(answerer, r
         await bot.send(message_update(OTHER_CHAT, "/help"), timeout=10)
         help_reply = fake_api.calls("sendMessage", chat_id=OTHER_CHAT)
         await bot.handled(long_update, timeout=60)
-    assert [r.params["text"] for r in help_reply] == [text_html(messages.text("help", "en"))]
+    [help_text] = [r.params["text"] for r in help_reply]
+    assert help_text.startswith(text_html(messages.text("help", "en"), "en"))
     finals = [r for r in fake_api.requests if r.method in ("sendMessage", "editMessageText")
               and r.params.get("chat_id") == LONG_CHAT]
     answer_done = finals[-1].at

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot_harness import EN_QUESTION
 from fake_bot_api import message_update
-from tg_html import problems
+from tg_html import problems, visible_text
 
-from bot import telegram_app
+from bot import messages, telegram_app
 from bot.answering import Answerer
 from bot.generators import ChatModelGenerator
 from tests.chat_fakes import SlowChatModel
@@ -24,7 +24,10 @@ async def test_streamed_answer_edits_one_draft_then_becomes_the_final_answer(ans
     edits = fake_api.calls("editMessageText")
     assert len(drafts) == 1, "one draft message, then edits of it"
     assert len(edits) >= 2
+    label = messages.text("draft", "en")
+    assert all(label in visible_text(r.params["text"]) for r in (*drafts, *edits[:-1])), "drafts are marked"
     final = edits[-1].params
+    assert label not in visible_text(final["text"])
     assert "[1]" in final["text"] and "<blockquote>" in final["text"] and final.get("reply_markup")
     assert all(not problems(e.params["text"]) and len(e.params["text"]) <= 4096 for e in edits)
     times = [r.at for r in fake_api.requests if r.method in ("sendMessage", "editMessageText")]

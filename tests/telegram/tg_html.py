@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 MAX_CHARS = 4096
@@ -64,3 +65,27 @@ def problems(text: str) -> list[str]:
 def visible_text(text: str) -> str:
     """What the user sees: tags removed, entities decoded."""
     return html.unescape(re.sub(r"<[^<>]*>", "", text))
+
+
+_ISOLATED = re.compile("[\u2066\u2067\u2068][^\u2069]*\u2069")
+
+
+def unisolated(text: str, verbatim: tuple[str, ...] = ()) -> list[str]:
+    """Lines whose runs of the other direction are not isolated: Latin letters (or a "/", "@", "#"
+    that belongs to them) in a right-to-left line, Arabic letters in a left-to-right one.
+
+    A line's direction is that of its first strong character, isolates skipped, as clients do.
+    Quotes are shown verbatim and so exempt: pass them in `verbatim`.
+    """
+    bad = []
+    for line in visible_text(text).split("\n"):
+        outside = _ISOLATED.sub("\u2069", line)  # a PDI stands in for each isolate
+        for quote in verbatim:
+            outside = outside.replace(quote, "")
+        kinds = [unicodedata.bidirectional(c) for c in outside]
+        first = next((k for k in kinds if k in ("L", "R", "AL")), None)
+        if first in ("R", "AL") and ("L" in kinds or re.search("[/@#]\u2069", outside)):
+            bad.append(line)
+        if first == "L" and ({"R", "AL"} & set(kinds)):
+            bad.append(line)
+    return bad
