@@ -133,7 +133,7 @@ class Answerer:
         question = question.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> "?"
         language = detect_language(question)
         if chitchat.is_small_talk(question):
-            return _declined(question, language, chitchat.reply_key(question), clock, status="chitchat")
+            return self._small_talk(question, language, clock)
         try:
             asked, result, view = self.retrieve(question, language)
         except StoreUnavailable:
@@ -162,14 +162,15 @@ class Answerer:
         """The decision as it stands: verified quotes as the answer, as related passages, or nothing."""
         citations = self._citations([r.sentence for r in decision.evidence], view)
         if decision.kind == "not_found" or not citations:
-            return _declined(question, language, "not_found", clock, fallback=fallback, hint=self._coverage_hint(view))
+            hint = messages.text("coverage_hint", language, titles="; ".join(_titles(view, language)[:3]))
+            return _declined(question, language, "not_found", clock, fallback=fallback, hint=hint)
         if decision.kind == "related":
-            text = quoted(messages.text("related", language), _passages(citations))
-            return _reply(question, language, text, citations, "extractive", clock, "related", fallback)
-        text = self._extractive_generator.generate(question, language, _passages(citations))
+            text = quoted(messages.text("related_intro", language), _passages(citations))
+        else:
+            text = self._extractive_generator.generate(question, language, _passages(citations))
         if fallback:
             text = f"{text}\n{messages.text('llm_fallback', language)}"
-        return _reply(question, language, text, citations, "extractive", clock, "answered", fallback)
+        return _reply(question, language, text, citations, "extractive", clock, decision.kind, fallback)
 
     def _generated(
         self, question: str, language: Language, decision: Decision, view: CorpusView, clock: _Clock,
@@ -197,11 +198,18 @@ class Answerer:
             cited = [replace(c, translation=self._translation(c.quote)) for c in cited]
         return _reply(question, language, checked.text, cited, self.generator.name, clock, "answered")
 
-    @staticmethod
-    def _coverage_hint(view: CorpusView) -> str:
-        """What the corpus covers, for a "not found" reply: a few article titles."""
-        titles = [a.article.title for a in view.articles.values() if a.article.meta.title]
-        return "; ".join(titles[:3])
+    def _small_talk(self, question: str, language: Language, clock: _Clock) -> Answer:
+        """A friendly reply; a greeting suggests a question about the shortest indexed title."""
+        key = chitchat.reply_key(question)
+        try:
+            titles = sorted(_titles(self._current_searcher().view, language), key=len)
+        except StoreUnavailable:
+            titles = []
+        if key == "greeting" and not titles:
+            key = "chitchat"
+        example = messages.text("example_question", language, title=titles[0]) if titles else ""
+        text = messages.text(key, language, example=example)
+        return Answer(question, language, text, (), False, "extractive", "chitchat", None, clock.timings())
 
     def _translation(self, quote: str) -> str:
         """The model's English rendering of a quote, or nothing if it fails (the quote stands alone)."""
@@ -274,10 +282,14 @@ def _declined(
     generator: str = "extractive", fallback: str | None = None, hint: str = "",
 ) -> Answer:
     """A reply that quotes nothing: not in the sources, small talk, no index, or search unavailable."""
-    text = messages.text(key, language)
-    if hint:
-        text = f"{text}\n{messages.text('coverage_hint', language, titles=hint)}"
+    text = f"{messages.text(key, language)}\n{hint}" if hint else messages.text(key, language)
     return Answer(question, language, text, (), False, generator, status, fallback, clock.timings())
+
+
+def _titles(view: CorpusView, language: Language) -> list[str]:
+    """The indexed articles' titles, in English for English readers where the metadata has them."""
+    metas = [a.article.meta for a in view.articles.values()]
+    return [(language == "en" and m.title_en) or m.title for m in metas if m.title]
 
 
 def sync_lexicon(data_dir: Path, embedder: Embedder) -> int:

@@ -17,14 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.arabic import normalise, stem, stems, stopwords, tokens
+from retrieval.arabic import normalise, stem, stopwords, tokens
 from retrieval.models import Language, Sentence
 from retrieval.search import Candidate, CorpusView, SearchResult
 from retrieval.transliteration import latin_skeleton, skeleton_found
 
 TRANSLATIONS_PER_WORD = 4
 MIN_TRANSLATION_SIMILARITY = 0.83
-MIN_SKELETON = 3  # shorter consonant skeletons match too many words by chance
+# Shorter consonant skeletons match too many words by chance: a capitalised name may be short
+# ("Iran" ~ RN), a lowercase word must be longer ("weekend" ~ KND would match كندا).
+MIN_NAME_SKELETON = 2
+MIN_WORD_SKELETON = 4
 MAX_QUESTION_WORDS = 10  # English words embedded for the term map, rarest first
 
 # "covered in two articles", "in each report", "يذكر مقالان", "في كل منهما": one quote per source.
@@ -35,22 +38,30 @@ _MULTI_SOURCE = re.compile(
 )
 # Patterns below match normalised text (retrieval.arabic.normalise), so they are normalised too.
 _WANTS_NUMBER = re.compile(normalise(
-    r"\bhow (?:many|much|long|old|far)\b|\bwhat (?:percentage|number|amount)\b|(?:^|\s)(?:كم|كام|قديش|اديش|بكم)(?:\s|$)|نسبة|عدد"
+    r"\bhow (?:many|much|long|old|far|big|large)\b|\bwhat (?:percentage|number|amount|share)\b|\b(?:price|cost|value|worth|volume|capacity)\b"
+    r"|(?:^|\s)(?:كم|كام|قديش|اديش|بكم)(?:\s|$)|نسبة|عدد|سعر|قيمة|تكلفة|حجم|سعة"
 ))
 _WANTS_DATE = re.compile(normalise(
     r"\bwhen\b|\bwhat (?:year|day|date|month|century|time)\b|\bwhich (?:year|day|date|month|century)\b"
     r"|متى|امتى|إمتى|إيمتى|ايمتى|أي عام|أي سنة|اي سنة|أي يوم|اي يوم|أي تاريخ|في أي قرن"
 ))
-_NUMBER_WORD = (
-    r"واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع|عشر|مئ|ماي|الف|الاف|مليون|ملايين|مليار|ضعف|نصف|ربع"
+_NUMBER_WORD = (  # normalised, whole words
+    "واحد|اثنان|اثنين|ثلاث|ثلاثه|ثلاثون|ثلاثين|اربع|اربعه|اربعون|اربعين|خمس|خمسه|خمسون|خمسين|ست|سته|ستون|ستين|"
+    "سبع|سبعه|سبعون|سبعين|ثماني|ثمانيه|ثمانون|ثمانين|تسع|تسعه|تسعون|تسعين|عشر|عشره|عشرون|عشرين|عشرات|"
+    "ماءه|مايه|ميه|مييه|ماءتين|مءات|مييات|الف|الفا|الاف|مليون|ملايين|مليار|مليارات|ضعف|اضعاف|نصف|ربع"
 )
-_HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORD})\w*")
+# A count or amount: a standalone number (not part of a model name such as Su-35 or S-300) or a
+# number word; a number the question already holds does not answer it, and neither does a year.
+_STANDALONE_NUMBER = re.compile(r"(?<![\w-])\d+(?:[.,]\d+)?(?![\w-])")
+_NUMBER_WORDS = re.compile(rf"(?:^|\s)[وفب]?(?:ال)?(?:{_NUMBER_WORD})(?=\s|$|[^\w])")
+_YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 _MONTHS = (
     "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|"
     "ايار|حزيران|تموز|اب|ايلول|تشرين|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|القرن|عام|سنه"
 )
 _HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|\s)(?:[وفبل]?(?:ال)?)(?:{_MONTHS})(?:\s|$)")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+")
 
 FEATURES = (
     "similarity",
@@ -86,6 +97,7 @@ class Question:
     language: Language
     terms: tuple[Term, ...]
     vectors: np.ndarray | None  # English questions: one word vector per term (zeros for digits), else None
+    numbers: frozenset[str]  # standalone numbers the question itself holds
     wants_number: bool
     wants_date: bool
     multi_source: bool
@@ -107,13 +119,11 @@ def _idf(frequency: int, total: int) -> float:
 
 def analyse(text: str, language: Language, view: CorpusView) -> Question:
     """Weighted terms of a question and the kind of answer it wants."""
-    total = view.sentence_count
     terms: dict[str, Term] = {}
-    for term in stems(text, True):
-        frequency = view.sentence_frequency.get(term, 0)
-        terms.setdefault(term, Term(term, frozenset({term}), "", _idf(frequency, total), float(frequency > 0)))
     vectors = None
-    if language == "en":
+    if language == "ar":
+        terms = {t.text: t for t in _arabic_terms(text, view)}
+    else:
         english, vectors = _english_terms(text, view)
         terms = {t.text: t for t in english}
     return Question(
@@ -121,10 +131,37 @@ def analyse(text: str, language: Language, view: CorpusView) -> Question:
         language=language,
         terms=tuple(terms.values()),
         vectors=vectors,
+        numbers=frozenset(_STANDALONE_NUMBER.findall(normalise(text))),
         wants_number=bool(_WANTS_NUMBER.search(normalise(text))),
         wants_date=bool(_WANTS_DATE.search(normalise(text))),
         multi_source=bool(_MULTI_SOURCE.search(text)),
     )
+
+
+def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
+    """Stems of the question; a word the corpus never uses (dialect, a typo, another spelling)
+    also counts as its nearest corpus words ("بالتلفون" ~ هاتفيا)."""
+    stop = stopwords()
+    total = view.sentence_count
+    terms: dict[str, Term] = {}
+    unknown: dict[str, str] = {}
+    for word in tokens(text):
+        term = stem(word)
+        if word in stop or term in terms or not term:
+            continue
+        frequency = view.sentence_frequency.get(term, 0)
+        terms[term] = Term(term, frozenset({term}), "", _idf(frequency, total), float(frequency > 0))
+        if not frequency and not word.isdigit():
+            unknown[term] = word
+    found = view.word_vectors(list(unknown.values())) if unknown else None
+    if found is not None:
+        nearest = view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY)
+        for term, near in zip(unknown, nearest):
+            if near:
+                forms = frozenset({term} | {stem(w) for w, _ in near})
+                frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
+                terms[term] = Term(term, forms, "", _idf(frequency, total), max(sim for _, sim in near))
+    return list(terms.values())
 
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
@@ -132,6 +169,7 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     with each term's word vector (zeros where there is none) for soft matching."""
     stop = stopwords()
     total = view.sentence_count
+    capitalised = {w.lower() for w in _CAPITALISED.findall(text)}
     words = [w for w in dict.fromkeys(_LATIN_WORD.findall(text.lower())) if w not in stop and (len(w) > 2 or w.isdigit())]
     words = words[:MAX_QUESTION_WORDS]
     arabic = [w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop]
@@ -147,7 +185,8 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         translated = translations.get(word, [])
         forms = {written} | {stem(a) for a, _ in translated}
         skeleton = latin_skeleton(word) if not word.isdigit() else ""
-        skeleton = skeleton if len(skeleton) >= MIN_SKELETON else ""
+        shortest = MIN_NAME_SKELETON if word in capitalised else MIN_WORD_SKELETON
+        skeleton = skeleton if len(skeleton) >= shortest else ""
         literal = view.sentence_frequency.get(written, 0) + (view.skeleton_count(skeleton) if skeleton else 0)
         frequency = max([literal] + [view.sentence_frequency.get(f, 0) for f in forms])
         strength = 1.0 if literal else max((similarity for _, similarity in translated), default=0.0)
@@ -191,8 +230,11 @@ def _soft_coverage(question: Question, sentence: Sentence, view: CorpusView) -> 
     return float(best @ weights / weights.sum())
 
 
-def has_number(sentence: Sentence) -> bool:
-    return bool(_HAS_NUMBER.search(normalise(sentence.text)))
+def has_number(sentence: Sentence, known: frozenset[str] = frozenset()) -> bool:
+    """A count or amount the question did not already hold (years and model numbers do not count)."""
+    text = normalise(sentence.text)
+    found = [n for n in _STANDALONE_NUMBER.findall(text) if n not in known and not _YEAR.match(n)]
+    return bool(found) or bool(_NUMBER_WORDS.search(text))
 
 
 def has_date(sentence: Sentence) -> bool:
@@ -201,7 +243,7 @@ def has_date(sentence: Sentence) -> bool:
 
 def _type_match(question: Question, sentence: Sentence) -> tuple[float, float]:
     """(the sentence holds the kind of answer asked for, it lacks it); both 0 when no kind is asked."""
-    wanted = [has_number(sentence)] if question.wants_number else []
+    wanted = [has_number(sentence, question.numbers)] if question.wants_number else []
     wanted += [has_date(sentence)] if question.wants_date else []
     if not wanted:
         return 0.0, 0.0

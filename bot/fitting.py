@@ -12,8 +12,9 @@ Data, all in the repository (tests/data/README.md, tests/data/xquad/README.md):
   chat_questions.jsonl and exam_questions.jsonl; their "heldout" items are only reported.
 Per question language, a logistic ranker learns which candidate sentence holds the answer; a
 logistic answer model learns, from the best-ranked sentences, whether the reply would carry the
-answer. The answer threshold declines TARGET_NEAR_MISS_DECLINED of the fit near-miss and
-unanswerable questions; the related threshold shows closest passages for most near misses.
+answer. The answer threshold declines TARGET_DECLINED of the fit near-miss and unanswerable questions;
+below the related threshold (TARGET_OFF_CORPUS_NOT_FOUND of the off-corpus questions) the reply
+is "not found" rather than related passages.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ import hashlib
 import json
 import math
 import shutil
+import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -40,9 +42,11 @@ from bot.decision import (
     QUESTION_FEATURES,
     answer_probability,
     question_row,
-    rank,
 )
+from bot.eval_sets import SPLITS_FILE, load_items, read_texts
+from bot.evaluation import reference_spans
 from bot.evidence import FEATURES, Ranked, select
+from bot.near_miss import NearMissCorpus, golden_corpora, xquad_corpora
 from config.settings import Settings, load_settings
 from retrieval.embedders import Embedder, load_embedder
 from retrieval.ingest import sync
@@ -54,11 +58,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 XQUAD = DATA / "xquad"
 GOLDEN_FILES = ("questions.jsonl", "chat_questions.jsonl", "exam_questions.jsonl")
-TARGET_NEAR_MISS_DECLINED = 0.9
-RELATED_SHARE_OF_NEAR_MISSES = 0.8
+TARGET_DECLINED = 0.9  # of the fit near-miss and unanswerable questions
+TARGET_OFF_CORPUS_NOT_FOUND = 0.9  # off-corpus questions get "not found", not related passages
 CITATION_MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0, math.inf)
 LANGUAGES = ("ar", "en")
 EMBEDDING_CACHE = "embedding-cache.npz"
+NEAR_MISS_FOLDS = 2
 
 
 class CachingEmbedder(Embedder):
@@ -98,7 +103,7 @@ class Item:
     id: str
     lang: str
     question: str
-    kind: str  # answerable | near_miss | unanswerable
+    kind: str  # answerable | near_miss | unanswerable (on topic) | off_corpus
     split: str  # fit | heldout
     spans: list[tuple[str, int, int]] = field(default_factory=list)
 
@@ -115,94 +120,38 @@ class Observed:
 
 
 # -- data ----------------------------------------------------------------------------------------
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def _split(item: dict[str, Any], splits: dict[str, list[str]] | None) -> str:
+    """"heldout" or "fit": by splits.json (XQuAD) or the item's own "split" field (golden)."""
+    if splits is None:
+        return "heldout" if item.get("split") == "heldout" else "fit"
+    if item.get("article"):
+        return "heldout" if item["article"] in splits["heldout"] else "fit"
+    return "heldout" if item["id"] in splits["unanswerable_heldout"] else "fit"
 
 
-def _texts(corpus: Path) -> dict[str, str]:
-    texts = {}
-    for path in sorted(corpus.glob("*.txt")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            texts[path.stem] = handle.read()
-    return texts
-
-
-def xquad_items(xquad: Path) -> tuple[list[Item], dict[str, list[Item]]]:
-    """Answerable and off-corpus items, and per-article answerable items (for near misses)."""
-    splits = json.loads((xquad / "splits.json").read_text(encoding="utf-8"))
-    heldout_articles = set(splits["heldout"])
-    unanswerable_heldout = set(splits["unanswerable_heldout"])
-    items, by_article = [], {}
-    for raw in _jsonl(xquad / "questions.jsonl"):
-        if raw["answerable"]:
-            spans = [(raw["article"], raw["start"], raw["end"])]
-            spans += [(raw["article"], s, e) for s, e in raw.get("alt_spans", [])]
-            split = "heldout" if raw["article"] in heldout_articles else "fit"
-            item = Item(f"{raw['id']}:{raw['lang']}", raw["lang"], raw["question"], "answerable", split, spans)
-            by_article.setdefault(raw["article"], []).append(item)
-        else:
-            split = "heldout" if raw["id"] in unanswerable_heldout else "fit"
-            item = Item(f"{raw['id']}:{raw['lang']}", raw["lang"], raw["question"], "unanswerable", split)
-        items.append(item)
-    return items, by_article
-
-
-def golden_items(files: Iterable[Path], texts: dict[str, str]) -> list[Item]:
-    """Items of the golden format (reference quotes on the seed articles)."""
+def as_items(
+    raw: Sequence[dict[str, Any]], texts: dict[str, str], splits: dict[str, list[str]] | None, unanswerable: str = "unanswerable"
+) -> list[Item]:
+    """Question records (either format) as items with their answer spans (every accepted occurrence);
+    unanswerable ones are of the kind given (XQuAD's are off-corpus, the seeds' on topic)."""
     items = []
-    for path in files:
-        for raw in _jsonl(path):
-            quotes = raw.get("quotes_by_article") or ({raw["article"]: raw.get("quotes", [])} if raw.get("article") else {})
-            spans = [
-                (article, i, i + len(q)) for article, qs in quotes.items() for q in qs if (i := texts[article].find(q)) >= 0
-            ]
-            kind = "answerable" if raw["answerable"] else "unanswerable"
-            split = "heldout" if raw.get("split") == "heldout" else "fit"
-            items.append(Item(raw["id"], raw["lang"], raw["question"], kind, split, spans))
+    for record in raw:
+        kind = "near_miss" if record.get("near_miss") else "answerable" if record["answerable"] else unanswerable
+        spans = reference_spans(record, texts)[1] if kind == "answerable" else []
+        key = f"{record.get('id')}:{record['lang']}"
+        items.append(Item(key, record["lang"], record["question"], kind, _split(record, splits), spans))
     return items
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each paragraph (blank-line separated, or line separated if there are none)."""
-    separator = "\n\n" if "\n\n" in text else "\n"
-    spans, start = [], 0
-    for part in text.split(separator):
-        spans.append((start, start + len(part)))
-        start += len(part) + len(separator)
-    return spans
-
-
-def near_miss_corpus(
-    corpus: Path, out: Path, removed: Callable[[str, list[tuple[int, int]]], set[int]]
-) -> dict[str, list[tuple[int, int]]]:
-    """Copy a corpus without the paragraphs `removed(article, paragraphs)` names; returns them."""
-    out.mkdir(parents=True, exist_ok=True)
-    for extra in corpus.glob("*.toml"):
-        shutil.copy(extra, out / extra.name)
-    gone = {}
-    for article, text in _texts(corpus).items():
-        spans = _paragraphs(text)
-        drop = removed(article, spans)
-        if len(drop) == len(spans):  # keep the topic indexed
-            drop = set(sorted(drop)[1:])
-        separator = "\n\n" if "\n\n" in text else "\n"
-        kept = [text[s:e] for i, (s, e) in enumerate(spans) if i not in drop]
-        with (out / f"{article}.txt").open("w", encoding="utf-8", newline="") as handle:
-            handle.write(separator.join(kept))
-        gone[article] = [spans[i] for i in sorted(drop)]
-    return gone
-
-
-def _near_misses(items: Sequence[Item], gone: dict[str, list[tuple[int, int]]]) -> list[Item]:
-    """Answerable items all of whose answer spans fell in removed paragraphs, as near misses."""
-    out = []
-    for item in items:
-        if item.kind == "answerable" and item.spans and all(
-            any(s <= start and end <= e for s, e in gone.get(article, [])) for article, start, end in item.spans
-        ):
-            out.append(replace(item, kind="near_miss", spans=[]))
-    return out
+def _write(corpus: NearMissCorpus, source: Path, folder: Path) -> Path:
+    """A near-miss corpus as files (with the source's metadata), ready to index."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for article, text in corpus.texts.items():
+        with (folder / f"{article}.txt").open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    for extra in source.glob("*.toml"):
+        shutil.copyfile(extra, folder / extra.name)
+    return folder
 
 
 # -- indexing and observing ----------------------------------------------------------------------
@@ -287,9 +236,9 @@ def fit_language(observed: Sequence[Observed], limit: int) -> tuple[LanguagePara
     params = replace(params, answer=_logistic(rows, labels, balanced=True))
     probability = {id(o): answer_probability(params, o.question, ranked[id(o)]) for o in observed}
     negatives = [probability[id(o)] for o in observed if o.item.kind != "answerable"]
-    near = [probability[id(o)] for o in observed if o.item.kind == "near_miss"]
-    threshold = float(np.quantile(negatives, TARGET_NEAR_MISS_DECLINED)) if negatives else 0.5
-    related = float(np.quantile(near, 1 - RELATED_SHARE_OF_NEAR_MISSES)) if near else threshold
+    off_corpus = [probability[id(o)] for o in observed if o.item.kind == "off_corpus"]
+    threshold = float(np.quantile(negatives, TARGET_DECLINED)) if negatives else 0.5
+    related = float(np.quantile(off_corpus, TARGET_OFF_CORPUS_NOT_FOUND)) if off_corpus else threshold
     params = replace(params, answer_threshold=round(threshold, 6), related_threshold=round(min(related, threshold), 6))
     return params, {"ranker_top1": float(np.mean([_hit(ranked[id(o)][:1], o) for o in answerable])), "top3": float(widest)}
 
@@ -299,7 +248,10 @@ def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) ->
     out: dict[str, dict[str, float]] = {}
     for language in LANGUAGES:
         p = params.languages[language]
-        rows: dict[str, list[float]] = {"evidence": [], "answered": [], "near_miss_declined": [], "unanswerable_declined": []}
+        rows: dict[str, list[float]] = {
+            "evidence": [], "answered": [], "near_miss_declined": [], "unanswerable_declined": [], "off_corpus_declined": [],
+            "off_corpus_not_found": [],
+        }
         for o in (o for o in observed if o.item.lang == language):
             ranked = _ranked(p, o)
             answered = answer_probability(p, o.question, ranked) >= p.answer_threshold
@@ -308,6 +260,8 @@ def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) ->
                 rows["evidence"].append(answered and _hit(select(ranked, limit, p.citation_margin, o.question.multi_source), o))
             else:
                 rows[f"{o.item.kind}_declined"].append(not answered)
+            if o.item.kind == "off_corpus":
+                rows["off_corpus_not_found"].append(answer_probability(p, o.question, ranked) < p.related_threshold)
         out[language] = {k: round(float(np.mean(v)), 3) for k, v in rows.items() if v} | {
             f"n_{k}": len(v) for k, v in rows.items()
         }
@@ -328,37 +282,25 @@ def collect(settings: Settings, work: Path, xquad: Path, golden: Sequence[Path],
         embedder.save(work / EMBEDDING_CACHE)
         print(f"  {name}: {len(items)} questions", flush=True)
 
-    items, by_article = xquad_items(xquad)
-    articles = sorted(by_article)[:limit_articles] if limit_articles else sorted(by_article)
-    corpus = xquad / "corpus"
+    questions = xquad / "questions.jsonl"
+    raw, corpus = load_items(questions), xquad / "corpus"
+    splits = json.loads((xquad / SPLITS_FILE).read_text(encoding="utf-8"))
+    texts = read_texts(corpus)
     if limit_articles:
-        corpus = _subset(corpus, work / "xquad-subset", articles)
-        items = [i for i in items if i.kind == "unanswerable" or i.spans[0][0] in articles][: 40 * limit_articles]
-    run(corpus, "xquad", items)
-    for k in range(2):
-        gone = near_miss_corpus(corpus, work / f"xquad-near-{k}-corpus", lambda a, spans: {i for i in range(len(spans)) if i % 2 == k})
-        run(work / f"xquad-near-{k}-corpus", f"xquad-near-{k}", _near_misses(items, gone))
+        kept = sorted(texts)[:limit_articles]
+        texts = {a: texts[a] for a in kept}
+        raw = [r for r in raw if r.get("article") in kept or not r["answerable"]][: 40 * limit_articles]
+        corpus = _write(NearMissCorpus(texts, []), corpus, work / "xquad-subset")
+    run(corpus, "xquad", as_items(raw, texts, splits, "off_corpus"))
+    for k, near in enumerate(xquad_corpora(texts, raw, NEAR_MISS_FOLDS)):
+        run(_write(near, corpus, work / f"xquad-near-{k}-corpus"), f"xquad-near-{k}", as_items(near.items, texts, splits))
     seeds = settings.corpus_dir
-    texts = _texts(seeds)
-    gold = golden_items(golden, texts)
-    run(seeds, "seeds", gold)
-    evidence_spans: dict[str, set[tuple[int, int]]] = {}
-    for item in gold:
-        for article, s, e in item.spans:
-            evidence_spans.setdefault(article, set()).add((s, e))
-    for n, article in enumerate(sorted(evidence_spans)):
-        def holding(a: str, spans: list[tuple[int, int]], article: str = article) -> set[int]:
-            return {i for i, (s, e) in enumerate(spans) if a == article and any(s <= x < e for x, _ in evidence_spans[a])}
-        gone = near_miss_corpus(seeds, work / f"seeds-near-{n}-corpus", holding)
-        run(work / f"seeds-near-{n}-corpus", f"seeds-near-{n}", _near_misses([i for i in gold if i.spans and all(a == article for a, _, _ in i.spans)], gone))
+    texts = read_texts(seeds)
+    raw = [r for path in golden for r in load_items(path)]
+    run(seeds, "seeds", as_items(raw, texts, None))
+    for k, near in enumerate(golden_corpora(texts, raw)[0]):
+        run(_write(near, seeds, work / f"seeds-near-{k}-corpus"), f"seeds-near-{k}", as_items(near.items, texts, None))
     return observed
-
-
-def _subset(corpus: Path, out: Path, articles: Sequence[str]) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    for article in articles:
-        shutil.copy(corpus / f"{article}.txt", out / f"{article}.txt")
-    return out
 
 
 def fit(observed: Sequence[Observed], limit: int, command: str, data: Sequence[str]) -> DecisionParams:
@@ -395,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="isnad-fit-"))
     golden = [path.resolve() for path in args.golden]
     observed = collect(settings, work, args.xquad, golden, args.limit_articles)
-    command = "python -m bot.fitting" + "".join(f" {a}" for a in (argv or []))
+    command = " ".join(["python -m bot.fitting", *(sys.argv[1:] if argv is None else argv)])
     data = [str(args.xquad.relative_to(ROOT)) if args.xquad.is_relative_to(ROOT) else str(args.xquad)]
     data += [str(p.relative_to(ROOT)) for p in golden]
     params = fit(observed, settings.search.max_citations, command, data)

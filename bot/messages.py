@@ -9,17 +9,13 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "لا تذكر المصادر المتاحة إجابة عن هذا السؤال.",
         "en": "The sources don't say: none of the indexed articles answers this question.",
     },
-    "related": {
-        "ar": "لا يجيب أي مقال عن هذا مباشرة؛ هذه أقرب المقاطع (ليست إجابة):",
-        "en": "No article answers this directly; the closest passages are (not an answer):",
-    },
     "coverage_hint": {
         "ar": "المقالات المفهرسة تتناول مثلاً: {titles}",
         "en": "The indexed articles cover, for example: {titles}",
     },
     "greeting": {
-        "ar": "أهلاً بك! اسألني عن المقالات المفهرسة، مثلاً: «ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟»",
-        "en": "Hello! Ask me about the indexed articles, for example: \"How long is the Russia–Iran strategic partnership?\"",
+        "ar": "أهلاً بك! اسألني عن المقالات المفهرسة، مثلاً: {example}",
+        "en": "Hello! Ask me about the indexed articles, for example: {example}",
     },
     "thanks": {
         "ar": "على الرحب والسعة! هل لديك سؤال آخر عن المقالات؟",
@@ -149,8 +145,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "en": "↩ Back to the answer",
     },
     "related_intro": {
-        "ar": "لا يجيب أي مقال عن هذا مباشرة؛ أقرب المقاطع:",
-        "en": "No article answers this directly; the closest passages are:",
+        "ar": "لا يجيب أي مقال عن هذا مباشرة؛ هذه أقرب المقاطع (ليست إجابة):",
+        "en": "No article answers this directly; the closest passages are (not an answer):",
     },
     "sources_hint": {
         "ar": "أرسل /sources لترى المقالات التي أجيب منها.",

@@ -60,10 +60,8 @@ def compose(
         keys = _DECLINED.get(answer.status, ("not_found", "sources_hint"))
         text = answer.text if language == answer.language else "\n".join(messages.text(k, language) for k in keys)
         return Reply(language, answer.status, tuple(text.strip().split("\n")))
-    if answer.status == "related":
-        lines = [messages.text("related_intro", language)]
-    elif answer.generator == "extractive":  # its text is the quotes, which the quote blocks show
-        lines = [messages.text("extractive_intro", language)]
+    if answer.status == "related" or answer.generator == "extractive":  # its text is the quotes the blocks show
+        lines = [messages.text("related_intro" if answer.status == "related" else "extractive_intro", language)]
         if answer.fallback:
             lines.append(messages.text("llm_fallback", language))
     else:

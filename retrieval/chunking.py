@@ -16,6 +16,15 @@ _OPENING_QUOTES = "“«"
 _CLOSING_QUOTES = "”»"
 
 
+# Photo captions and credits: who stands where in a picture, "in this photo", "(photo: …)".
+_CAPTION = re.compile(
+    r"\((?:على |من |في )?(?:اليمين|اليسار|الوسط|يمين|يسار|وسط)\)|\((?:left|right|centre|center)\)"
+    r"|في هذه الصورة|صورة (?:أرشيفية|ارشيفية|مجمعة)|\(الصورة:|\((?:photo|picture|image):|\bin this (?:photo|picture|image)\b"
+    r"|\bpictured\b|\bphoto(?:graph)? (?:by|credit)\b|Getty Images|via Reuters|عبر رويترز",
+    re.IGNORECASE,
+)
+
+
 def _quote_depths(text: str) -> list[int]:
     """Quotation nesting depth before each character (unbalanced closers are ignored)."""
     depths, depth = [], 0
@@ -59,9 +68,10 @@ def _split_long(text: str, offset: int) -> list[tuple[int, int]]:
 
 
 def _is_quotable(text: str) -> bool:
-    """Whole sentences and long lines are quotable; headings and fragments are not."""
+    """Whole sentences and long lines are quotable; headings, fragments and photo captions are not."""
     words = len(text.split())
-    return words >= MIN_QUOTABLE_WORDS and (bool(_TERMINATOR.search(text)) or len(text) >= 60)
+    long_enough = words >= MIN_QUOTABLE_WORDS and (bool(_TERMINATOR.search(text)) or len(text) >= 60)
+    return long_enough and not _CAPTION.search(text)
 
 
 def split_sentences(article_id: str, raw_text: str, lines: Sequence[Line]) -> list[Sentence]:

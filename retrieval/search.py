@@ -187,7 +187,11 @@ class HybridSearcher:
             s.span_id for p in passages for s in self.view.sentences_in(p.chunk) if s.quotable
         )
         hits = self.store.query(SENTENCES, vector, self.settings.top_chunks * 2)
-        similarity = {h.span_id: h.similarity for h in hits if self.view.is_current(h)}
+        similarity = {
+            h.span_id: h.similarity
+            for h in hits
+            if self.view.is_current(h) and (s := self.view.sentence(h.span_id)) is not None and s.quotable
+        }
         wanted.update(dict.fromkeys(similarity))
         missing = [self.view.versioned(i) for i in wanted if i not in similarity]
         for span_id, stored in self.store.vectors(SENTENCES, missing).items():

@@ -34,7 +34,7 @@ def _check_invariants(answer, question: str, language: str) -> None:  # noqa: AN
     assert answer.answered == (answer.status == "answered")
     if answer.status in ("answered", "related"):
         assert answer.citations
-        intro = "extractive_intro" if answer.answered else "related"
+        intro = "extractive_intro" if answer.answered else "related_intro"
         assert answer.text.startswith(messages.text(intro, language))
     else:
         assert answer.citations == ()

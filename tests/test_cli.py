@@ -97,6 +97,7 @@ def test_ask_json_unanswerable_question_cites_nothing(core_cli_index) -> None:
     assert obj["language"] == "en"
     assert obj["answered"] is False and obj["citations"] == [] and obj["status"] == "not_found"
     assert messages.text("coverage_hint", "en", titles="").strip() in obj["answer"]  # says what the corpus covers
+    assert "Putin" in obj["answer"]  # with English titles for an English reader
 
 
 def test_ask_json_small_talk_is_chitchat_not_a_refusal(core_cli_index) -> None:
@@ -106,6 +107,8 @@ def test_ask_json_small_talk_is_chitchat_not_a_refusal(core_cli_index) -> None:
         _check_answer(obj)
         assert obj["status"] == "chitchat" and obj["language"] == language and obj["citations"] == []
         assert obj["answer"] and obj["answer"] != messages.text("not_found", language)
+        if greeting == "hi!":
+            assert "for example" in obj["answer"] and "“" in obj["answer"]  # an example question from a title
 
 
 def test_ask_batch_prints_one_json_line_per_question(core_cli_index, tmp_path: Path) -> None:

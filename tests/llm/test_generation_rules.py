@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage
 
-from bot import prompting
+from bot import messages, prompting
 from bot.answering import Answerer
 from bot.generators import ChatModelGenerator
 from tests.chat_fakes import BrokenChatModel, SilentChatModel, SlowChatModel, scripted
@@ -87,9 +87,10 @@ def test_streaming_reports_growing_text_and_first_token_time(core_seed_dir, core
     assert answer.timings_ms["first_token"] <= answer.timings_ms["total"]
 
 
-def test_model_saying_not_in_sources_declines_without_citations(core_seed_dir, core_embedder) -> None:
+def test_model_saying_not_in_sources_shows_related_passages_not_an_answer(core_seed_dir, core_embedder) -> None:
     answer = _answerer(core_seed_dir, core_embedder, scripted(prompting.NOT_IN_SOURCES)).answer(ANSWERABLE_EN)
-    assert not answer.answered and answer.citations == () and answer.generator == "openai"
+    assert not answer.answered and answer.status == "related" and answer.citations
+    assert answer.text.startswith(messages.text("related_intro", "en"))
 
 
 def test_injection_echoing_the_rules_is_not_shown(core_seed_dir, core_embedder) -> None:

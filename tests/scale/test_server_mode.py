@@ -35,7 +35,7 @@ def _citations(answer) -> list[tuple[str, int, int]]:  # noqa: ANN001 - retrieva
 @pytest.mark.parametrize("item", ANSWERABLE[:8], ids=[q["id"] for q in ANSWERABLE[:8]])
 def test_server_answers_quote_the_articles_verbatim(server_answerer: Answerer, item: dict) -> None:
     answer = server_answerer.answer(item["question"])
-    assert answer.status == "answered" and answer.citations, answer.text
+    assert answer.status in ("answered", "related") and answer.citations, answer.text
     assert answer.language == item["lang"]
     for citation in answer.citations:
         assert citation.quote == SEED_TEXTS[citation.article_id][citation.start : citation.end]
