@@ -165,34 +165,33 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
 
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
-    """English words bridged into Arabic by the term map, by skeleton, or kept as digits;
-    with each term's word vector (zeros where there is none) for soft matching."""
+    """English words bridged into Arabic by skeleton (names, loanwords), digits, or else the term
+    map; with each term's word vector (zeros where none was needed) for soft matching."""
     stop = stopwords()
     total = view.sentence_count
     capitalised = {w.lower() for w in _CAPITALISED.findall(text)}
     words = [w for w in dict.fromkeys(_LATIN_WORD.findall(text.lower())) if w not in stop and (len(w) > 2 or w.isdigit())]
-    words = words[:MAX_QUESTION_WORDS]
-    arabic = [w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop]
-    embedded = [w for w in words if not w.isdigit()]
+    literal: dict[str, tuple[str, str, int]] = {}  # word -> (written form, skeleton, sentences holding either)
+    for word in words[:MAX_QUESTION_WORDS]:
+        written = word if word.isdigit() else stem(word)
+        skeleton = "" if word.isdigit() else latin_skeleton(word)
+        skeleton = skeleton if len(skeleton) >= (MIN_NAME_SKELETON if word in capitalised else MIN_WORD_SKELETON) else ""
+        count = view.sentence_frequency.get(written, 0) + (view.skeleton_count(skeleton) if skeleton else 0)
+        literal[word] = (written, skeleton, count)
+    embedded = [w for w, (_, _, count) in literal.items() if not count and not w.isdigit()]
     found = view.word_vectors(embedded)
     translations: dict[str, list[tuple[str, float]]] = {}
     if found is not None:
-        nearest = view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY)
-        translations = dict(zip(embedded, nearest))
+        translations = dict(zip(embedded, view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY)))
     terms = []
-    for word in words:
-        written = word if word.isdigit() else stem(word)
+    for word, (written, skeleton, count) in literal.items():
         translated = translations.get(word, [])
         forms = {written} | {stem(a) for a, _ in translated}
-        skeleton = latin_skeleton(word) if not word.isdigit() else ""
-        shortest = MIN_NAME_SKELETON if word in capitalised else MIN_WORD_SKELETON
-        skeleton = skeleton if len(skeleton) >= shortest else ""
-        literal = view.sentence_frequency.get(written, 0) + (view.skeleton_count(skeleton) if skeleton else 0)
-        frequency = max([literal] + [view.sentence_frequency.get(f, 0) for f in forms])
-        strength = 1.0 if literal else max((similarity for _, similarity in translated), default=0.0)
+        frequency = max([count] + [view.sentence_frequency.get(f, 0) for f in forms])
+        strength = 1.0 if count else max((similarity for _, similarity in translated), default=0.0)
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength))
-    for word in arabic:  # an Arabic name typed into an English question
-        term = stem(word)
+    for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
+        term = stem(word)  # an Arabic name typed into an English question
         frequency = view.sentence_frequency.get(term, 0)
         terms.append(Term(term, frozenset({term}), "", _idf(frequency, total), float(frequency > 0)))
     if found is None:
@@ -221,12 +220,15 @@ def _coverage(question: Question, sentences: Sequence[Sentence], view: CorpusVie
 
 
 def _soft_coverage(question: Question, sentence: Sentence, view: CorpusView) -> float:
-    """English questions: weighted mean over terms of the best cosine with a word of the sentence
-    (a graded version of coverage that needs no hard translation); Arabic: coverage itself."""
+    """English questions: weighted mean over terms of the best cosine of a mapped word with a word
+    of the sentence (a graded coverage that needs no hard translation); Arabic: coverage itself."""
     if question.vectors is None or not question.terms:
         return _coverage(question, [sentence], view)[0]
     weights = np.asarray([t.weight for t in question.terms], dtype=np.float32)
-    best = view.soft_match(question.vectors, [sentence])
+    graded = view.soft_match(question.vectors, [sentence])
+    stems_, skeletons = view.stems_of(sentence), view.skeletons_of(sentence)
+    exact = np.asarray([_found(t, stems_, skeletons) for t in question.terms], dtype=np.float32)
+    best = np.where(question.vectors.any(axis=1), graded, exact)  # names and digits match exactly
     return float(best @ weights / weights.sum())
 
 

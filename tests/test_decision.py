@@ -66,3 +66,20 @@ def test_fitting_on_a_small_slice_writes_parameters_that_decline_its_near_misses
         assert p.citation_margin in fitting.CITATION_MARGINS
         declined = [figures[language].get(k) for k in ("near_miss_declined", "unanswerable_declined")]
         assert any(d is not None and d >= 0.85 for d in declined)
+
+
+def test_a_related_reply_reaches_json_and_the_terminal_as_not_an_answer(core_seed_dir: Path, core_embedder) -> None:  # noqa: ANN001
+    """The real pipeline, with thresholds that make every reply "related": not claimed, passages shown."""
+    from bot import messages
+    from bot.rendering import answer_json, answer_text
+    from tests.conftest import core_make_settings, core_seed_texts
+
+    answerer = Answerer(core_make_settings(core_seed_dir), embedder=core_embedder, decision=_with_thresholds(1.01, 0.0))
+    answer = answerer.answer("How long is the strategic partnership that Putin and Pezeshkian signed?")
+    shown = answer_json(answer)
+    assert shown["status"] == "related" and shown["answered"] is False and shown["citations"]
+    texts = core_seed_texts()
+    assert all(c["quote"] == texts[c["article"]][c["start"] : c["end"]] for c in shown["citations"])
+    terminal = answer_text(answer)
+    assert terminal.startswith(messages.text("related_intro", "en"))
+    assert all(c.quote in terminal for c in answer.citations)
