@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot import chitchat, evidence, messages, prompting
+from bot import chitchat, evidence, followup, messages, prompting
 from bot.decision import Decision, DecisionParams, decide
 from bot.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator, quoted
 from bot.prompting import Passage
@@ -124,10 +124,11 @@ class Answerer:
         return self._current_searcher().view.articles[article_id].article.raw_text
 
     # -- answering -----------------------------------------------------------------------
-    def answer(self, question: str, on_text: TextCallback | None = None) -> Answer:
+    def answer(self, question: str, on_text: TextCallback | None = None, context: Sequence[str] = ()) -> Answer:
         """Answer from the sources, or say they don't; never raises for an unreachable store or model.
 
-        `on_text` receives the growing answer text while a language model streams it.
+        `on_text` receives the growing answer text while a language model streams it; `context`
+        holds the conversation's previous (resolved) questions, oldest first, for follow-ups.
         """
         clock = _Clock()
         question = question.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> "?"
@@ -135,7 +136,7 @@ class Answerer:
         if chitchat.is_small_talk(question):
             return self._small_talk(question, language, clock)
         try:
-            asked, result, view = self.retrieve(question, language)
+            asked, result, view = self.retrieve(question, language, context)
         except StoreUnavailable:
             log.warning("search store unavailable")
             with self._lock:
@@ -146,14 +147,23 @@ class Answerer:
             return _declined(question, language, "no_index", clock)
         decision = decide(self.decision, asked, result, view, self.settings.search.max_citations)
         if isinstance(self.generator, ExtractiveGenerator) or decision.kind == "not_found":
-            return self._extractive(question, language, decision, view, clock)
-        return self._generated(question, language, decision, view, clock, on_text)
+            answer = self._extractive(question, language, decision, view, clock)
+        else:
+            answer = self._generated(question, language, decision, view, clock, on_text)
+        return replace(answer, resolved_question=asked.text) if asked.text != question else answer
 
-    def retrieve(self, question: str, language: Language) -> tuple[evidence.Question, SearchResult, CorpusView]:
-        """The question's terms, the search result and the corpus view it came from."""
+    def retrieve(
+        self, question: str, language: Language, context: Sequence[str] = ()
+    ) -> tuple[evidence.Question, SearchResult, CorpusView]:
+        """The question's terms (read with the previous turn if it is a follow-up), the search
+        result and the corpus view it came from."""
         searcher = self._current_searcher()
-        result = searcher.search(question)
-        return evidence.analyse(question, language, searcher.view), result, searcher.view
+        alone = evidence.analyse(question, language, searcher.view)
+        resolved = followup.resolve(question, sum(t.strength > 0 for t in alone.terms), context)
+        if resolved is None:
+            return alone, searcher.search(question), searcher.view
+        asked = evidence.analyse(resolved, language, searcher.view, asks=question)
+        return asked, searcher.search(resolved), searcher.view
 
     def _extractive(
         self, question: str, language: Language, decision: Decision, view: CorpusView,

@@ -9,8 +9,9 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from bot.conversation import CONTEXT_TURNS
 from config.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -65,12 +66,30 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _questions(args: argparse.Namespace) -> Iterator[str]:
-    if args.batch:
-        with open(args.batch, encoding="utf-8") as handle:
-            yield from (line.rstrip("\n") for line in handle if line.strip())
-    else:
-        yield args.question
+def _questions(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
+    """(question, conversation id or None) per line: plain text, or JSON `{"question", "conversation"}`."""
+    if not args.batch:
+        yield args.question, None
+        return
+    with open(args.batch, encoding="utf-8") as handle:
+        for line in (line.strip() for line in handle if line.strip()):
+            record = _json_line(line)
+            if record is None:
+                yield line, None
+            else:
+                conversation = record.get("conversation")
+                yield str(record.get("question", "")), None if conversation is None else str(conversation)
+
+
+def _json_line(line: str) -> dict[str, Any] | None:
+    """A batch line that is a JSON object with a question, else None (the line is the question)."""
+    if not line.startswith("{"):
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) and "question" in record else None
 
 
 def _render(settings: Settings) -> Callable[[Answer], str]:
@@ -90,12 +109,15 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         print("isnad ask: give a question, or --batch FILE", file=sys.stderr)
         return 2
     answerer, render = _answerer(settings), _render(settings)
-    for question in _questions(args):
+    conversations: dict[str, list[str]] = {}  # id -> previous (resolved) questions, oldest first
+    for question, conversation in _questions(args):
         problem = validate_question(question, settings.bot.max_question_chars)
         if problem:
             print(json.dumps({"question": question, "error": problem}, ensure_ascii=False) if args.json else problem)
             continue
-        answer = answerer.answer(question)
+        context = conversations.setdefault(conversation, []) if conversation is not None else []
+        answer = answerer.answer(question, context=context[-CONTEXT_TURNS:])
+        context.append(answer.resolved_question or question)
         print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render(answer), flush=True)
     return 0
 
@@ -104,9 +126,10 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.answering import validate_question
 
     answerer, render = _answerer(settings), _render(settings)
+    history: list[str] = []  # previous (resolved) questions, for follow-ups; /new clears it
     interactive = sys.stdin.isatty()
     if interactive:
-        print("Isnad — ask about the articles (Ctrl-D to quit) / اسأل عن المقالات")
+        print("Isnad — ask about the articles; /new starts afresh (Ctrl-D to quit) / اسأل عن المقالات")
     while True:
         try:
             question = input("> " if interactive else "")
@@ -115,12 +138,16 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print()
             return 0
+        if question.strip() in ("/new", "/جديد"):
+            history.clear()
+            continue
         problem = validate_question(question, settings.bot.max_question_chars)
         if problem:
             print(problem, flush=True)
         else:
             stream = _TokenPrinter(question)
-            answer = answerer.answer(question, on_text=stream)
+            answer = answerer.answer(question, on_text=stream, context=history[-CONTEXT_TURNS:])
+            history.append(answer.resolved_question or question)
             print(render(answer) if not stream.printed else "\n\n" + render(answer), flush=True)
         print()
 

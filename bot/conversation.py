@@ -16,7 +16,7 @@ _LANG, _ASKED, _TURNS = "lang", "asked_in", "context"
 
 @dataclass(frozen=True)
 class Turn:
-    """A question and the spans its reply cited."""
+    """A question (as resolved, for a follow-up) and the spans its reply cited."""
 
     question: str
     status: str
@@ -25,7 +25,7 @@ class Turn:
 
 def remember(chat_data: MutableMapping[str, Any], answer: Answer) -> None:
     """Add `answer` to the chat's context, keeping the last CONTEXT_TURNS."""
-    turn = Turn(answer.question, answer.status, tuple((c.article_id, c.start, c.end) for c in answer.citations))
+    turn = Turn(answer.resolved_question or answer.question, answer.status, tuple((c.article_id, c.start, c.end) for c in answer.citations))
     chat_data[_TURNS] = [*chat_data.get(_TURNS, []), turn][-CONTEXT_TURNS:]
 
 

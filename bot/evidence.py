@@ -117,8 +117,9 @@ def _idf(frequency: int, total: int) -> float:
     return math.log((total + 1) / (max(frequency, 1) + 0.5))
 
 
-def analyse(text: str, language: Language, view: CorpusView) -> Question:
-    """Weighted terms of a question and the kind of answer it wants."""
+def analyse(text: str, language: Language, view: CorpusView, asks: str | None = None) -> Question:
+    """Weighted terms of a question and the kind of answer it wants (read from `asks` when given:
+    a follow-up resolved with the previous turn asks what its own words ask)."""
     terms: dict[str, Term] = {}
     vectors = None
     if language == "ar":
@@ -132,9 +133,9 @@ def analyse(text: str, language: Language, view: CorpusView) -> Question:
         terms=tuple(terms.values()),
         vectors=vectors,
         numbers=frozenset(_STANDALONE_NUMBER.findall(normalise(text))),
-        wants_number=bool(_WANTS_NUMBER.search(normalise(text))),
-        wants_date=bool(_WANTS_DATE.search(normalise(text))),
-        multi_source=bool(_MULTI_SOURCE.search(text)),
+        wants_number=bool(_WANTS_NUMBER.search(normalise(asks or text))),
+        wants_date=bool(_WANTS_DATE.search(normalise(asks or text))),
+        multi_source=bool(_MULTI_SOURCE.search(asks or text)),
     )
 
 

@@ -10,8 +10,9 @@ from retrieval.models import Answer, Citation, Language
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The stable JSON shape of `isnad ask --json` (one object per question)."""
-    return {
+    """The stable JSON shape of `isnad ask --json` (one object per question); a follow-up read
+    with its conversation's previous turn adds "resolved_question"."""
+    shown: dict[str, Any] = {
         "question": answer.question,
         "language": answer.language,
         "answered": answer.answered,
@@ -22,6 +23,9 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "fallback": answer.fallback,
         "timings_ms": answer.timings_ms,
     }
+    if answer.resolved_question:
+        shown["resolved_question"] = answer.resolved_question
+    return shown
 
 
 def _citation_json(c: Citation) -> dict[str, Any]:

@@ -282,8 +282,9 @@ class IsnadBot:
         await self._typing(context, message.chat.id)
         draft = _Draft(message, self._reply, language)
         pump = asyncio.create_task(draft.pump())
+        previous = [t.question for t in conversation.turns(context.chat_data)] if _continues(message, context) else []
         try:
-            answer = await asyncio.to_thread(self.answerer.answer, question, draft.update)
+            answer = await asyncio.to_thread(self.answerer.answer, question, draft.update, previous)
         finally:
             pump.cancel()
         log.info("answered=%s status=%s citations=%d", answer.answered, answer.status, len(answer.citations))
@@ -465,3 +466,12 @@ def run_bot(settings: Settings, answerer: Answerer) -> None:
     else:
         log.info("starting long polling")
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def _continues(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether a question may lean on the chat's previous turns: always in a private chat; in a
+    group only when it replies to one of the bot's messages (its reply chain)."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == context.bot.id)

@@ -98,3 +98,4 @@ class Answer:
     status: str = "answered"  # answered | related (closest passages, not an answer) | not_found | chitchat | unavailable
     fallback: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    resolved_question: str = ""  # a follow-up read with the previous turn ("" when the question stood alone)

@@ -155,3 +155,23 @@ async def test_every_sent_text_is_valid_html_with_isolated_runs(run_bot, answere
     [arabic_help] = [visible_text(r.params["text"]) for r in bot.sent(110) if "/reindex" in r.params["text"]]
     assert "\u2066/ask" in arabic_help and f"\u2066@{bot.app.bot.username}" in arabic_help
 
+
+
+FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"
+SIGNED_ON = "يوم الجمعة"
+
+
+async def test_a_follow_up_is_answered_in_a_private_chat_and_in_a_group_reply_chain(run_bot, answerer) -> None:
+    group = -100777
+    async with run_bot() as bot:
+        await bot.send(message_update(106, FIRST_AR))
+        await bot.send(message_update(106, "and when was it signed?"))
+        assert SIGNED_ON in bot.sent(106)[-1].params["text"]
+        assert conversation.turns(bot.app.chat_data[106])[-1].question.startswith("and when was it signed?")
+
+        await bot.send(message_update(group, f"/ask {FIRST_AR}", user_id=7))
+        await bot.send(message_update(group, "ومتى وقعت؟", user_id=7, reply_to=bot_message(group, 901)))
+        assert SIGNED_ON in bot.sent(group)[-1].params["text"]
+        await bot.send(message_update(106, "/new"))
+        await bot.send(message_update(106, "ومتى وقعت؟"))
+        assert SIGNED_ON not in bot.sent(106)[-1].params["text"]  # a new conversation has nothing to lean on

@@ -1,0 +1,49 @@
+"""Follow-up questions: one that leans on the previous turn is read together with it.
+
+"ومتى وقعت؟" after "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟" asks about the partnership; "and who
+else?" means nothing alone. Offline, such a question is resolved by appending the previous
+(resolved) question, so search and the decision see its key terms; the reply keeps the new
+question's language and the kind of answer it asks for. A self-contained question ignores the context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from retrieval.arabic import normalise
+
+# Openings that continue a conversation: "and when…", "what about…", "ومتى…", "طيب وين…", "وشو عن…".
+_CONTINUES = re.compile(
+    normalise(
+        r"^(?:and|also|so|then|but|or|what about|how about|who else|what else|where else|anything else|same for|and the)\b"
+        r"|^[وف](?:متى|امتى|إمتى|اين|أين|وين|فين|من|مين|منو|كم|كام|كيف|ازاي|شلون|ماذا|شو|ايش|شنو|هل|لماذا|ليش|ليه|ما|ماذا|لمن|اي|أي)(?:\s|$|[؟?])"
+        r"|^(?:طيب|طب|ماذا عن|وماذا عن|وماذا|وما|وكذلك|و?شو عن|و?ايش عن|و?شنو عن|و?ايه عن|ومن غير|ومين كمان|وبعدين)(?:\s|$|[؟?])"
+    ),
+    re.IGNORECASE,
+)
+# Words that point back at something named before.
+_POINTS_BACK = re.compile(
+    r"\b(?:it|its|they|them|their|he|him|his|she|her|there|that|this|these|those|the deal|the same)\b"
+    r"|(?:^|\s)(?:هو|هي|هم|هذا|هذه|ذلك|تلك|هناك|دي|ده|هاد|هاي)(?:\s|$|[؟?])",
+    re.IGNORECASE,
+)
+MAX_TERMS_OF_A_FRAGMENT = 2  # a question with this few key terms is a fragment when it points back
+MAX_WORDS_OF_A_CONTINUATION = 7  # a short Arabic question opening with و/ف ("وايران قالت ايه؟") continues
+
+
+def leans_on_previous(question: str, key_terms: int) -> bool:
+    """Whether a question continues the previous turn rather than standing alone."""
+    text = normalise(question.strip())
+    if _CONTINUES.search(text):
+        return True
+    if re.match(r"^[وف][\u0621-\u064a]", text) and len(text.split()) <= MAX_WORDS_OF_A_CONTINUATION:
+        return True
+    return key_terms == 0 or (key_terms <= MAX_TERMS_OF_A_FRAGMENT and bool(_POINTS_BACK.search(text)))
+
+
+def resolve(question: str, key_terms: int, previous: Sequence[str]) -> str | None:
+    """The question read with the last turn's (resolved) question, or None if it stands alone."""
+    if not previous or not leans_on_previous(question, key_terms):
+        return None
+    return f"{question.strip()} — {previous[-1].strip()}"

@@ -1,0 +1,78 @@
+"""Follow-ups: a question leaning on the previous turn is read with it; one that stands alone is not."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot import followup
+from bot.answering import Answerer
+from tests.conftest import ISNAD, core_cli_env
+
+FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"
+THEN_AR = "ومتى وقعت؟"
+THEN_EN = "and when was it signed?"
+SIGNED_ON = "يوم الجمعة"  # the article: the partnership was signed on Friday
+
+
+@pytest.mark.parametrize(
+    ("question", "key_terms", "leans"),
+    [
+        ("ومتى وقعت؟", 1, True),
+        ("and when was it signed?", 1, True),
+        ("what about iran?", 1, True),
+        ("who else?", 0, True),
+        ("وايران قالت ايه؟", 2, True),
+        ("what did they sign", 1, True),
+        ("ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟", 4, False),
+        ("when did putin visit armenia", 3, False),
+        ("Which Russian official met Ahmadian in Tehran?", 4, False),
+    ],
+)
+def test_what_leans_on_the_previous_turn(question: str, key_terms: int, leans: bool) -> None:
+    assert followup.leans_on_previous(question, key_terms) is leans
+
+
+def test_resolve_needs_a_previous_turn() -> None:
+    assert followup.resolve(THEN_AR, 1, []) is None
+    assert followup.resolve(THEN_AR, 1, ["أ", FIRST_AR]) == f"{THEN_AR} — {FIRST_AR}"
+
+
+@pytest.mark.parametrize("follow", [THEN_AR, THEN_EN])
+def test_a_follow_up_is_answered_from_the_previous_topic(core_answerer: Answerer, follow: str) -> None:
+    alone = core_answerer.answer(follow)
+    assert not any(SIGNED_ON in c.quote for c in alone.citations if alone.answered)
+    answer = core_answerer.answer(follow, context=[FIRST_AR])
+    assert answer.resolved_question.startswith(follow) and FIRST_AR in answer.resolved_question
+    assert answer.language == ("ar" if follow == THEN_AR else "en")  # the reply keeps the new question's language
+    assert answer.status in ("answered", "related") and any(SIGNED_ON in c.quote for c in answer.citations)
+
+
+def test_a_self_contained_question_ignores_the_context(core_answerer: Answerer) -> None:
+    question = "من هو نظير نيكولاي باتروشيف الإيراني الذي التقاه في طهران؟"
+    alone, in_context = core_answerer.answer(question), core_answerer.answer(question, context=[FIRST_AR])
+    assert in_context.resolved_question == ""
+    assert (in_context.status, in_context.citations) == (alone.status, alone.citations)
+
+
+def test_batch_json_lines_keep_conversations_apart(core_seed_dir: Path, tmp_path: Path) -> None:
+    lines = [
+        {"question": FIRST_AR, "conversation": "a"},
+        {"question": THEN_AR, "conversation": "b"},  # another chat: nothing to lean on
+        {"question": THEN_EN, "conversation": "a"},
+    ]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\nhi\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(ISNAD), "ask", "--json", "--batch", str(batch)], capture_output=True, text=True, encoding="utf-8",
+        env=core_cli_env(core_seed_dir), timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    first, other, follow, plain = (json.loads(line) for line in done.stdout.splitlines())
+    assert [o["question"] for o in (first, other, follow, plain)] == [FIRST_AR, THEN_AR, THEN_EN, "hi"]
+    assert "resolved_question" not in first and "resolved_question" not in other and "resolved_question" not in plain
+    assert follow["resolved_question"] == f"{THEN_EN} — {FIRST_AR}"
+    assert any(SIGNED_ON in c["quote"] for c in follow["citations"])
