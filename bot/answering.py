@@ -15,7 +15,8 @@ from bot.prompting import Passage
 from config.settings import Settings
 from retrieval.arabic import detect_language
 from retrieval.embedders import Embedder, load_embedder
-from retrieval.ingest import IngestReport, sync
+from retrieval.indexer import update_index
+from retrieval.ingest import IngestReport
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Citation, Language, Sentence
 from retrieval.search import CorpusView, HybridSearcher
@@ -80,19 +81,13 @@ class Answerer:
             return self._searcher
 
     def reindex(
-        self, corpus_dir: Path | None = None, progress: Callable[[int], Callable[[], None]] | None = None
+        self, corpus_dir: Path | None = None, progress: Callable[[int], Callable[[], None]] | None = None,
+        *, rebuild: bool = False, wait: bool = True,
     ) -> IngestReport:
-        """Sync the corpus folder into the store; questions keep being answered meanwhile."""
-        store = self._open_store()
-        manifest = Manifest.load(self.settings.data_dir)
-        report = sync(
-            corpus_dir or self.settings.corpus_dir,
-            manifest,
-            store,
-            self.embedder,
-            chunk_chars=self.settings.search.chunk_chars,
-            batch_size=self.settings.embedding.batch_size,
-            progress=progress,
+        """Sync the corpus folder into the store (see retrieval.indexer); questions keep being answered meanwhile."""
+        report = update_index(
+            self.settings, self.embedder, corpus_dir or self.settings.corpus_dir,
+            rebuild=rebuild, wait=wait, progress=progress,
         )
         with self._lock:  # the next question loads the new index (a CLI ingest never needs it)
             self._searcher = None

@@ -7,11 +7,14 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import redaction
+from bot.failures import OK, UNAVAILABLE, USAGE, ConfigError, UsageError, exit_code, one_line
 from config.settings import Settings, load_settings
+from retrieval.datadir import check_usable
 
 if TYPE_CHECKING:
     from bot.answering import Answerer
@@ -40,37 +43,52 @@ def _answerer(settings: Settings) -> Answerer:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from retrieval.ingest import IngestReport
-
-    if args.rebuild:
-        import shutil
-
-        from retrieval.store import drop_collections
-
-        drop_collections(settings.chroma, settings.data_dir)
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
     corpus = Path(args.path) if args.path else settings.corpus_dir
-    try:
-        report: IngestReport = _answerer(settings).reindex(corpus, progress=_progress(not args.json))
-    except FileNotFoundError as exc:
-        print(f"isnad ingest: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(report.counts(), ensure_ascii=False))
-        return 0
+    report = _answerer(settings).reindex(corpus, progress=_progress(not args.json), rebuild=args.rebuild)
     counts = report.counts()
-    print(", ".join(f"{k}: {counts[k]}" for k in ("added", "updated", "removed", "unchanged")))
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False))
+        return OK
+    shown = ("added", "updated", "removed", "unchanged") + (("repaired",) if report.repaired else ())
+    print(", ".join(f"{k}: {counts[k]}" for k in shown))
     for item in report.skipped:
         print(f"skipped {item['path']}: {item['reason']}")
-    return 0
+    return OK
 
 
-def _questions(args: argparse.Namespace) -> Iterator[str]:
-    if args.batch:
-        with open(args.batch, encoding="utf-8") as handle:
-            yield from (line.rstrip("\n") for line in handle if line.strip())
-    else:
-        yield args.question
+def _ready_answerer(settings: Settings) -> Answerer:
+    """The pipeline over an index that exists (the corpus is indexed first if nothing is) and a
+    store that answers (else StoreUnavailable: exit 4 before any question)."""
+    from retrieval.manifest import Manifest
+
+    answerer = _answerer(settings)
+    if not Manifest.load(settings.data_dir).entries:
+        print(f"isnad: nothing indexed yet: indexing {settings.corpus_dir} first", file=sys.stderr)
+        answerer.reindex(progress=_progress(True))
+    answerer.sources()
+    return answerer
+
+
+def _batch_questions(path: Path) -> list[tuple[int, str | None]]:
+    """(line number, question) of each non-blank line; None for a line that is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read the batch file {_shown(path)}: {exc.strerror or exc}") from exc
+    lines: list[tuple[int, str | None]] = []
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if raw.strip():
+            try:
+                lines.append((number, raw.decode("utf-8")))
+            except UnicodeDecodeError:
+                lines.append((number, None))
+    if lines and all(question is None for _, question in lines):
+        raise UsageError(f"the batch file {_shown(path)} is not UTF-8 text")
+    return lines
+
+
+def _shown(path: Path) -> str:
+    return ascii(str(path))[1:-1] if not str(path).isprintable() else str(path)
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -78,42 +96,61 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     from bot.rendering import answer_json, answer_text
 
     if not args.batch and args.question is None:
-        print("isnad ask: give a question, or --batch FILE", file=sys.stderr)
-        return 2
-    answerer = _answerer(settings)
-    for question in _questions(args):
+        raise UsageError("ask: give a question, or --batch FILE")
+    questions = _batch_questions(Path(args.batch)) if args.batch else [(1, args.question)]
+    answerer = _ready_answerer(settings)
+    status = OK
+    for number, question in questions:
+        if question is None:
+            problem = f"line {number} of {_shown(Path(args.batch))} is not valid UTF-8"
+            print(json.dumps({"line": number, "error": _error(USAGE, problem)}) if args.json else f"isnad: {problem}",
+                  file=sys.stdout if args.json else sys.stderr, flush=True)
+            status = max(status, USAGE)
+            continue
         problem = validate_question(question, settings.bot.max_question_chars)
         if problem:
-            print(json.dumps({"question": question, "error": problem}, ensure_ascii=False) if args.json else problem)
+            print(json.dumps({"question": question, "error": _error(USAGE, problem)}, ensure_ascii=False) if args.json else problem)
+            status = max(status, USAGE)
             continue
         answer = answerer.answer(question)
-        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else answer_text(answer), flush=True)
-    return 0
+        failed = answer.status == "unavailable"
+        if args.json:
+            obj = answer_json(answer) | ({"error": _error(UNAVAILABLE, answer.text)} if failed else {})
+            print(json.dumps(obj, ensure_ascii=False), flush=True)
+        else:
+            print(answer_text(answer), flush=True)
+        if failed:
+            status = UNAVAILABLE
+    return status
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.answering import validate_question
     from bot.rendering import answer_text
 
-    answerer = _answerer(settings)
+    answerer = _ready_answerer(settings)
     interactive = sys.stdin.isatty()
     if interactive:
         print("Isnad — ask about the articles (Ctrl-D to quit) / اسأل عن المقالات")
+    status = OK
     while True:
         try:
             question = input("> " if interactive else "")
         except EOFError:
-            return 0
+            return status
         except KeyboardInterrupt:
             print()
-            return 0
+            return status
         problem = validate_question(question, settings.bot.max_question_chars)
         if problem:
             print(problem, flush=True)
+            status = max(status, USAGE)
         else:
             stream = _TokenPrinter()
             answer = answerer.answer(question, on_text=stream)
             print(answer_text(answer) if not stream.printed else stream.finish(answer), flush=True)
+            if answer.status == "unavailable":
+                status = UNAVAILABLE
         print()
 
 
@@ -142,39 +179,30 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps([s.__dict__ for s in sources], ensure_ascii=False))
     for s in sources if not args.json else ():
         print(" — ".join(part for part in (s.article_id, s.title, s.publisher, s.date) if part))
-    return 0
+    return OK
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.evaluation import evaluate, format_report, load_items
 
-    from retrieval.manifest import Manifest
-
-    answerer = _answerer(settings)
-    if not Manifest.load(settings.data_dir).entries:  # scoring an empty index says nothing
-        print(f"nothing indexed yet: indexing {settings.corpus_dir} first", file=sys.stderr)
-        answerer.reindex(progress=_progress(True))
-    report = evaluate(answerer, load_items(Path(args.file)))
+    report = evaluate(_ready_answerer(settings), load_items(Path(args.file)))
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
-    return 0
+    return OK
 
 
 def cmd_bot(settings: Settings, args: argparse.Namespace) -> int:
     from bot.telegram_app import run_bot
 
     if not settings.telegram.bot_token:
-        print("isnad bot: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
-        return 2
+        raise ConfigError("set TELEGRAM_BOT_TOKEN first")
     run_bot(settings, _answerer(settings))
-    return 0
+    return OK
 
 
 def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
     """Refresh the index, then run the Telegram bot if a token is set, else the terminal chat."""
     args.path, args.json, args.rebuild = None, False, False
-    status = cmd_ingest(settings, args)
-    if status:
-        return status
+    cmd_ingest(settings, args)
     if settings.telegram.bot_token:
         return cmd_bot(settings, args)
     print("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr)
@@ -212,20 +240,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `isnad ... | head` ends quietly
+    redaction.install()  # before anything can log or fail
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-    except Exception as exc:  # pydantic ValidationError: show the field and the allowed values
-        print(f"isnad: invalid settings:\n{exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from retrieval.store import StoreError
-
-    try:
+        for secret in (settings.telegram.bot_token, settings.telegram.webhook_secret, settings.llm.api_key):
+            redaction.add_secret(secret)
+        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        check_usable(settings.data_dir)
         return args.func(settings, args)
-    except StoreError as exc:
-        print(f"isnad: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:
+        code = exit_code(exc)
+        if code is None:
+            raise
+        message = redaction.redact(one_line(exc))
+        print(f"isnad: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": _error(code, message)}, ensure_ascii=False))
+        return code
+
+
+def _error(code: int, message: str) -> dict[str, object]:
+    """The `error` field of JSON output: the exit code and what went wrong."""
+    return {"code": code, "message": message}
 
 
 if __name__ == "__main__":
