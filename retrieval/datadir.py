@@ -81,8 +81,8 @@ def check_rebuildable(data_dir: Path, corpus_dir: Path) -> None:
 
 
 def claim(data_dir: Path) -> None:
-    """Create the data dir if needed and mark it as Isnad's."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Create the data dir if needed (a symlink's target too) and mark it as Isnad's."""
+    data_dir.resolve().mkdir(parents=True, exist_ok=True)
     marker = data_dir / MARKER_FILE
     if not marker.is_file():
         marker.write_text(MARKER_TEXT, encoding="utf-8")

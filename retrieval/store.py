@@ -113,6 +113,8 @@ def drop_collections(settings: ChromaSettings, data_dir: Path) -> None:
 def staging_settings(settings: ChromaSettings) -> ChromaSettings:
     """Where a rebuild writes its new store: a folder beside the index (embedded, see
     retrieval.datadir) or, on a server, collections under a staging prefix."""
+    if not settings.host:
+        return settings
     return settings.model_copy(update={"collection_prefix": f"{settings.collection_prefix}_{STAGING_SUFFIX}"})
 
 
