@@ -62,10 +62,10 @@ def _ready_answerer(settings: Settings) -> Answerer:
     from retrieval.manifest import Manifest
 
     answerer = _answerer(settings)
+    answerer.sources()  # opens the store
     if not Manifest.load(settings.data_dir).entries:
         print(f"isnad: nothing indexed yet: indexing {settings.corpus_dir} first", file=sys.stderr)
         answerer.reindex(progress=_progress(True))
-    answerer.sources()
     return answerer
 
 

@@ -41,6 +41,6 @@ def connect(app: Application, settings: Settings) -> None:
                     f"cannot reach the Bot API at {settings.telegram.api_url} after {attempts} attempts: "
                     "check the network or TELEGRAM_API_URL"
                 ) from exc
-            log.warning("Bot API unreachable (%s); retrying in %.1f s", type(exc).__name__, delay)
+            log.info("Bot API unreachable (%s); retrying in %.1f s", type(exc).__name__, delay)
             time.sleep(delay)
             delay *= 2

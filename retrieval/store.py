@@ -152,7 +152,7 @@ def _server_collections(settings: ChromaSettings, data_dir: Path) -> tuple[Any, 
 def _unavailable(settings: ChromaSettings, exc: Exception) -> StoreUnavailable:
     """Any failure to open a server store: it is down, or some other HTTP service answers there."""
     return StoreUnavailable(
-        f"the Chroma server at {settings.host}:{settings.port} cannot be reached or does not answer as "
+        f"cannot reach the Chroma server at {settings.host}:{settings.port}, or it does not answer as "
         f"Chroma ({type(exc).__name__}): check ISNAD_CHROMA_HOST and ISNAD_CHROMA_PORT"
     )
 

@@ -127,7 +127,7 @@ def test_rebuild_through_a_symlinked_data_dir_leaves_a_store_that_answers(
 def test_a_killed_rebuild_leaves_the_old_index_answering(tmp_path: Path, core_embedder) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for name, text in small_articles(30).items():
+    for name, text in small_articles(12).items():
         (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
     data = tmp_path / "data"
     _answerer(data, corpus, core_embedder).reindex()
@@ -148,9 +148,9 @@ def test_a_killed_rebuild_leaves_the_old_index_answering(tmp_path: Path, core_em
         i: e.content_hash for i, e in before.items()
     }
     assert_store_matches_manifest(answerer)
-    assert len(answerer.sources()) == 30
+    assert len(answerer.sources()) == 12
     report = answerer.reindex(rebuild=True)
-    assert len(report.added) == 30 and not (data / datadir.STAGING_DIR).exists()
+    assert len(report.added) == 12 and not (data / datadir.STAGING_DIR).exists()
     assert_store_matches_manifest(answerer)
 
 
