@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot import redaction
 from bot.failures import OK, UNAVAILABLE, USAGE, ConfigError, UsageError, exit_code, one_line
 from config.settings import Settings, load_settings
+from retrieval.corpus import printable
 from retrieval.datadir import check_usable
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _batch_questions(path: Path) -> list[tuple[int, str | None]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read the batch file {_shown(path)}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot read the batch file {printable(str(path))}: {exc.strerror or exc}") from exc
     lines: list[tuple[int, str | None]] = []
     for number, raw in enumerate(data.splitlines(), start=1):
         if raw.strip():
@@ -83,12 +84,8 @@ def _batch_questions(path: Path) -> list[tuple[int, str | None]]:
             except UnicodeDecodeError:
                 lines.append((number, None))
     if lines and all(question is None for _, question in lines):
-        raise UsageError(f"the batch file {_shown(path)} is not UTF-8 text")
+        raise UsageError(f"the batch file {printable(str(path))} is not UTF-8 text")
     return lines
-
-
-def _shown(path: Path) -> str:
-    return ascii(str(path))[1:-1] if not str(path).isprintable() else str(path)
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -102,9 +99,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     status = OK
     for number, question in questions:
         if question is None:
-            problem = f"line {number} of {_shown(Path(args.batch))} is not valid UTF-8"
-            print(json.dumps({"line": number, "error": _error(USAGE, problem)}) if args.json else f"isnad: {problem}",
-                  file=sys.stdout if args.json else sys.stderr, flush=True)
+            problem = f"line {number} of {printable(args.batch)} is not valid UTF-8"
+            if args.json:
+                print(json.dumps({"line": number, "error": _error(USAGE, problem)}, ensure_ascii=False), flush=True)
+            else:
+                print(f"isnad: {problem}", file=sys.stderr, flush=True)
             status = max(status, USAGE)
             continue
         problem = validate_question(question, settings.bot.max_question_chars)
@@ -218,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="refresh the index from a corpus folder (incremental)")
     ingest.add_argument("path", nargs="?", help="corpus folder (default: setting corpus_dir)")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
-    ingest.add_argument("--rebuild", action="store_true", help="delete the index and build it anew")
+    ingest.add_argument("--rebuild", action="store_true", help="build a new index beside the old one, then swap it in")
     ingest.set_defaults(func=cmd_ingest)
     ask = sub.add_parser("ask", help="answer one question (or one per line of --batch FILE)")
     ask.add_argument("question", nargs="?")

@@ -114,6 +114,11 @@ def article_paths(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.iterdir() if p.suffix == ARTICLE_SUFFIX and not p.is_dir())
 
 
+def printable(text: str) -> str:
+    """A file name fit for one line of a report: control characters and undecodable bytes escaped."""
+    return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text)
+
+
 def iter_articles(
     corpus_dir: Path, metadata: dict[str, ArticleMeta], invalid_metadata: dict[str, str] | None = None
 ) -> Iterator[Article | tuple[Path, ArticleError]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.chunking import chunk_sentences
-from retrieval.corpus import iter_articles
+from retrieval.corpus import iter_articles, printable
 from retrieval.embedders import Embedder
 from retrieval.manifest import Entry, Manifest
 from retrieval.metadata import METADATA_FILE, MetadataError, read_metadata
@@ -128,7 +128,7 @@ def sync(
         if isinstance(item, tuple):
             path, error = item
             seen.add(path.stem)
-            report.skipped.append({"path": _printable(str(path)), "reason": str(error)})
+            report.skipped.append({"path": printable(str(path)), "reason": str(error)})
             continue
         seen.add(item.article_id)
         entry = manifest.entries.get(item.article_id)
@@ -154,7 +154,7 @@ def sync(
         try:
             manifest.write_snapshot(article)
         except OSError as exc:  # this file only: the others are indexed
-            report.skipped.append({"path": _printable(article.path), "reason": f"cannot save a snapshot: {exc.strerror or exc}"})
+            report.skipped.append({"path": printable(article.path), "reason": f"cannot save a snapshot: {exc.strerror or exc}"})
             continue
         counts = _store_article(article, store, embed, chunk_chars)
         (report.updated if previous else report.added).append(article.article_id)
@@ -174,11 +174,6 @@ def sync(
     manifest.clear_journal()
     manifest.remove_stale_snapshots()
     return report
-
-
-def _printable(text: str) -> str:
-    """A file name fit for one report line: control characters and undecodable bytes escaped."""
-    return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text)
 
 
 def _commit(manifest: Manifest, store: VectorStore, written: list[str]) -> None:

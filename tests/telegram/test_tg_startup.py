@@ -1,15 +1,21 @@
 """`isnad bot` start-up: a token the Bot API rejects is never printed, and an unreachable Bot API
-is retried, then reported in one line. Real subprocesses against the fake Bot API server."""
+is retried, then reported in one line; /reindex while another process writes says so. Real
+subprocesses against the fake Bot API server."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
 from pathlib import Path
 
 from bot_harness import TOKEN
-from fake_bot_api import FakeBotAPI
+from fake_bot_api import FakeBotAPI, message_update
+
+from bot import messages
+from bot.formatting import text_html
+from retrieval.datadir import writer_lock
 
 ISNAD = Path(sys.executable).with_name("isnad")
 REJECTED = "987654:REJECTED-secret-token-zyxwvutsrqponm"
@@ -17,8 +23,6 @@ REJECTED = "987654:REJECTED-secret-token-zyxwvutsrqponm"
 
 async def _isnad_bot(tmp_path: Path, token: str, api_url: str, **env: str) -> tuple[int, str]:
     """Run `isnad bot`; (exit code, stdout + stderr)."""
-    import os
-
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("ISNAD_", "TELEGRAM_"))}
     environ.update(ISNAD_DATA_DIR=str(tmp_path / "data"), TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_URL=api_url, **env)
     process = await asyncio.create_subprocess_exec(
@@ -56,3 +60,13 @@ async def test_an_unreachable_bot_api_is_retried_then_reported_in_one_line(tmp_p
 
     code, output = await _isnad_bot(tmp_path, TOKEN, url, **settings)
     assert (code, output.strip().splitlines()) == (4, [last])
+
+
+async def test_reindex_while_an_ingest_holds_the_data_dir_says_busy(run_bot, answerer) -> None:  # noqa: ANN001
+    async with run_bot(admin_ids=[71]) as bot:
+        with writer_lock(answerer.settings.data_dir):  # as an operator's `isnad ingest` would
+            await bot.send(message_update(71, "/reindex"))
+            replies = await bot.api.wait_for("sendMessage", 2, chat_id=71)
+    assert [r.params["text"] for r in replies] == [
+        text_html(messages.text("reindex_started", "en")), text_html(messages.text("reindex_busy", "en"))
+    ]
