@@ -56,7 +56,10 @@ def install() -> None:
 
 
 def _rewrite(record: logging.LogRecord) -> None:
-    record.msg, record.args = redact(record.getMessage()), ()
+    try:
+        record.msg, record.args = redact(record.getMessage()), ()
+    except (TypeError, ValueError):  # a malformed call: logging reports it when the record is emitted
+        record.msg = redact(str(record.msg))
     if record.exc_info and record.exc_info[0] is not None:
         # Formatters print exc_text when it is set instead of formatting exc_info again.
         record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
