@@ -10,7 +10,8 @@ that is changed before every trial (some articles edited, one added, one removed
 - two writers: two `isnad ingest` of different corpus versions (or an ingest and a rebuild)
   start together and both run to the end.
 
-After each trial the index on disk is checked, as a reader would find it, by a separate process
+"killed mid-write" counts kills after which the data dir held an unfinished write (a journal or
+a staging index); the others hit a writer still loading its model, or done. After each trial the index on disk is checked, as a reader would find it, by a separate process
 (no cached Chroma client): listed-without-vectors (a listed article without its snapshot or
 without all of its current version's spans), duplicated (spans beyond those, or after a completed
 run any stored version the manifest does not name) and lost (an article listed before the trial,
@@ -46,12 +47,13 @@ ISNAD = Path(sys.executable).with_name("isnad")
 @dataclass
 class Tally:
     trials: int = 0
+    mid_write: int = 0
     lost: int = 0
     duplicated: int = 0
     listed_without_vectors: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def add(self, found: dict[str, list[str]], label: str) -> None:
+    def add(self, found: dict, label: str) -> None:
         for kind in ("lost", "duplicated", "listed_without_vectors"):
             setattr(self, kind, getattr(self, kind) + len(found[kind]))
             if found[kind]:
@@ -88,7 +90,11 @@ def check(data_dir: Path, complete: bool) -> dict[str, object]:
     if complete:  # after a finished run no other version may remain
         current = {(i, e.content_hash) for i, e in manifest.entries.items()}
         duplicated += [f"{i}#{h}" for i, h in stored if (i, h) not in current]
+    from retrieval.datadir import STAGING_DIR
+    from retrieval.manifest import JOURNAL_FILE
+
     return {
+        "mid_write": (data_dir / JOURNAL_FILE).exists() or (data_dir / STAGING_DIR).exists(),
         "listed": {i: e.content_hash for i, e in manifest.entries.items()},
         "listed_without_vectors": incomplete,
         "duplicated": duplicated,
@@ -169,6 +175,7 @@ def killed_trials(root: Path, trials: int, count: int, rng: random.Random, rebui
         found["lost"] = _lost(before, found["listed"], corpus.articles())
         before = found["listed"]
         tally.trials += 1
+        tally.mid_write += found["mid_write"]
         tally.add(found, f"trial {trial}")
     _complete(data, corpus.folder)
     final = checked(data, complete=True)
@@ -242,10 +249,12 @@ def main() -> None:
             tallies = dict(zip(scenarios, pool.map(lambda item: item[1](random.Random(args.seed + item[0])),
                                                    enumerate(scenarios.values()))))
         print(f"{args.trials} trials per scenario, {args.articles} articles, {time.monotonic() - started:.0f} s")
-        print("| scenario | trials | lost | duplicated | listed without vectors |")
-        print("|---|---:|---:|---:|---:|")
+        print("| scenario | trials | killed mid-write | lost | duplicated | listed without vectors |")
+        print("|---|---:|---:|---:|---:|---:|")
         for name, tally in tallies.items():
-            print(f"| {name} | {tally.trials} | {tally.lost} | {tally.duplicated} | {tally.listed_without_vectors} |")
+            mid_write = tally.mid_write if name != "two writers" else "—"
+            print(f"| {name} | {tally.trials} | {mid_write} | {tally.lost} | {tally.duplicated} | "
+                  f"{tally.listed_without_vectors} |")
             for note in tally.notes:
                 print(f"  {note}", file=sys.stderr)
 
