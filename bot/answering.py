@@ -16,8 +16,9 @@ from bot.prompting import Passage
 from config.settings import Settings
 from retrieval.arabic import detect_language
 from retrieval.embedders import Embedder, load_embedder
-from retrieval.ingest import IngestReport, sync
-from retrieval.lexicon import LEXICON_FILE, TermLexicon, WordEmbeddings, vocabulary
+from retrieval.indexer import update_index
+from retrieval.ingest import IngestReport
+from retrieval.lexicon import TermLexicon, WordEmbeddings
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Citation, Language, Sentence
 from retrieval.search import CorpusView, HybridSearcher, SearchResult
@@ -85,7 +86,7 @@ class Answerer:
                 view = CorpusView(
                     Manifest.load(self.settings.data_dir),
                     self.settings.search.chunk_chars,
-                    TermLexicon.load(self.settings.data_dir),
+                    TermLexicon.load(self.settings.data_dir, self.embedder.name),
                     self._word_vectors,
                 )
                 self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
@@ -93,21 +94,14 @@ class Answerer:
             return self._searcher
 
     def reindex(
-        self, corpus_dir: Path | None = None, progress: Callable[[int], Callable[[], None]] | None = None
+        self, corpus_dir: Path | None = None, progress: Callable[[int], Callable[[], None]] | None = None,
+        *, rebuild: bool = False, wait: bool = True,
     ) -> IngestReport:
-        """Sync the corpus folder into the store; questions keep being answered meanwhile."""
-        store = self._open_store()
-        manifest = Manifest.load(self.settings.data_dir)
-        report = sync(
-            corpus_dir or self.settings.corpus_dir,
-            manifest,
-            store,
-            self.embedder,
-            chunk_chars=self.settings.search.chunk_chars,
-            batch_size=self.settings.embedding.batch_size,
-            progress=progress,
+        """Sync the corpus folder into the store (see retrieval.indexer); questions keep being answered meanwhile."""
+        report = update_index(
+            self.settings, self.embedder, corpus_dir or self.settings.corpus_dir,
+            rebuild=rebuild, wait=wait, progress=progress,
         )
-        sync_lexicon(self.settings.data_dir, self.embedder)
         with self._lock:  # the next question loads the new index (a CLI ingest never needs it)
             self._searcher = None
         return report
@@ -300,14 +294,3 @@ def _titles(view: CorpusView, language: Language) -> list[str]:
     """The indexed articles' titles, in English for English readers where the metadata has them."""
     metas = [a.article.meta for a in view.articles.values()]
     return [(language == "en" and m.title_en) or m.title for m in metas if m.title]
-
-
-def sync_lexicon(data_dir: Path, embedder: Embedder) -> int:
-    """Bring the term map in line with the indexed articles; returns how many words it holds."""
-    manifest = Manifest.load(data_dir)
-    words = vocabulary(manifest.load_article(a).raw_text for a in manifest.entries)
-    current = TermLexicon.load(data_dir)
-    lexicon = current.synced(words, embedder)
-    if lexicon is not current or not (data_dir / LEXICON_FILE).is_file():
-        lexicon.save(data_dir)
-    return len(lexicon.words)

@@ -7,12 +7,16 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from bot import redaction
 from bot.conversation import CONTEXT_TURNS
+from bot.failures import OK, UNAVAILABLE, USAGE, ConfigError, UsageError, exit_code, one_line
 from config.settings import Settings, load_settings
+from retrieval.corpus import printable
+from retrieval.datadir import check_usable
 
 if TYPE_CHECKING:
     from bot.answering import Answerer
@@ -41,55 +45,62 @@ def _answerer(settings: Settings) -> Answerer:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from retrieval.ingest import IngestReport
-
-    if args.rebuild:
-        import shutil
-
-        from retrieval.store import drop_collections
-
-        drop_collections(settings.chroma, settings.data_dir)
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
     corpus = Path(args.path) if args.path else settings.corpus_dir
-    try:
-        report: IngestReport = _answerer(settings).reindex(corpus, progress=_progress(not args.json))
-    except FileNotFoundError as exc:
-        print(f"isnad ingest: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(report.counts(), ensure_ascii=False))
-        return 0
+    report = _answerer(settings).reindex(corpus, progress=_progress(not args.json), rebuild=args.rebuild)
     counts = report.counts()
-    print(", ".join(f"{k}: {counts[k]}" for k in ("added", "updated", "removed", "unchanged")))
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False))
+        return OK
+    shown = ("added", "updated", "removed", "unchanged") + (("repaired",) if report.repaired else ())
+    print(", ".join(f"{k}: {counts[k]}" for k in shown))
     for item in report.skipped:
         print(f"skipped {item['path']}: {item['reason']}")
-    return 0
+    return OK
 
 
-def _questions(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
-    """(question, conversation id or None) per line: plain text, or JSON `{"question", "conversation"}`."""
-    if not args.batch:
-        yield args.question, None
-        return
-    with open(args.batch, encoding="utf-8") as handle:
-        for line in (line.strip() for line in handle if line.strip()):
-            record = _json_line(line)
-            if record is None:
-                yield line, None
-            else:
-                conversation = record.get("conversation")
-                yield str(record.get("question", "")), None if conversation is None else str(conversation)
+def _ready_answerer(settings: Settings) -> Answerer:
+    """The pipeline over an index that exists (the corpus is indexed first if nothing is) and a
+    store that answers (else StoreUnavailable: exit 4 before any question)."""
+    from retrieval.manifest import Manifest
+
+    answerer = _answerer(settings)
+    answerer.sources()  # opens the store
+    if not Manifest.load(settings.data_dir).entries:
+        print(f"isnad: nothing indexed yet: indexing {settings.corpus_dir} first", file=sys.stderr)
+        answerer.reindex(progress=_progress(True))
+    return answerer
 
 
-def _json_line(line: str) -> dict[str, Any] | None:
-    """A batch line that is a JSON object with a question, else None (the line is the question)."""
-    if not line.startswith("{"):
-        return None
+def _batch_questions(path: Path) -> list[tuple[int, str | None]]:
+    """(line number, text) of each non-blank line; None for a line that is not UTF-8."""
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError:
-        return None
-    return record if isinstance(record, dict) and "question" in record else None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read the batch file {printable(str(path))}: {exc.strerror or exc}") from exc
+    lines: list[tuple[int, str | None]] = []
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if raw.strip():
+            try:
+                lines.append((number, raw.decode("utf-8").strip()))
+            except UnicodeDecodeError:
+                lines.append((number, None))
+    if lines and all(question is None for _, question in lines):
+        raise UsageError(f"the batch file {printable(str(path))} is not UTF-8 text")
+    return lines
+
+
+def _question_of(line: str) -> tuple[str, str | None]:
+    """(question, conversation id or None) of a batch line: plain text, or a JSON object
+    `{"question", "conversation"}` (lines with the same conversation are one chat, in file order)."""
+    if line.startswith("{"):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            return line, None
+        if isinstance(record, dict) and "question" in record:
+            conversation = record.get("conversation")
+            return str(record["question"]), None if conversation is None else str(conversation)
+    return line, None
 
 
 def _render(settings: Settings) -> Callable[[Answer], str]:
@@ -106,49 +117,71 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     from bot.rendering import answer_json
 
     if not args.batch and args.question is None:
-        print("isnad ask: give a question, or --batch FILE", file=sys.stderr)
-        return 2
-    answerer, render = _answerer(settings), _render(settings)
+        raise UsageError("ask: give a question, or --batch FILE")
+    lines = _batch_questions(Path(args.batch)) if args.batch else [(1, args.question)]
+    answerer, render = _ready_answerer(settings), _render(settings)
     conversations: dict[str, list[str]] = {}  # id -> previous (resolved) questions, oldest first
-    for question, conversation in _questions(args):
+    status = OK
+    for number, line in lines:
+        if line is None:
+            problem = f"line {number} of {printable(args.batch)} is not valid UTF-8"
+            if args.json:
+                print(json.dumps({"line": number, "error": _error(USAGE, problem)}, ensure_ascii=False), flush=True)
+            else:
+                print(f"isnad: {problem}", file=sys.stderr, flush=True)
+            status = max(status, USAGE)
+            continue
+        question, conversation = _question_of(line) if args.batch else (line, None)
         problem = validate_question(question, settings.bot.max_question_chars)
         if problem:
-            print(json.dumps({"question": question, "error": problem}, ensure_ascii=False) if args.json else problem)
+            print(json.dumps({"question": question, "error": _error(USAGE, problem)}, ensure_ascii=False) if args.json else problem)
+            status = max(status, USAGE)
             continue
         context = conversations.setdefault(conversation, []) if conversation is not None else []
         answer = answerer.answer(question, context=context[-CONTEXT_TURNS:])
         context.append(answer.resolved_question or question)
-        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render(answer), flush=True)
-    return 0
+        failed = answer.status == "unavailable"
+        if args.json:
+            obj = answer_json(answer) | ({"error": _error(UNAVAILABLE, answer.text)} if failed else {})
+            print(json.dumps(obj, ensure_ascii=False), flush=True)
+        else:
+            print(render(answer), flush=True)
+        if failed:
+            status = UNAVAILABLE
+    return status
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.answering import validate_question
 
-    answerer, render = _answerer(settings), _render(settings)
+    answerer, render = _ready_answerer(settings), _render(settings)
     history: list[str] = []  # previous (resolved) questions, for follow-ups; /new clears it
     interactive = sys.stdin.isatty()
     if interactive:
         print("Isnad — ask about the articles; /new starts afresh (Ctrl-D to quit) / اسأل عن المقالات")
+    status = OK
     while True:
         try:
             question = input("> " if interactive else "")
         except EOFError:
-            return 0
+            return status
         except KeyboardInterrupt:
             print()
-            return 0
+            return status
         if question.strip() in ("/new", "/جديد"):
             history.clear()
             continue
         problem = validate_question(question, settings.bot.max_question_chars)
         if problem:
             print(problem, flush=True)
+            status = max(status, USAGE)
         else:
             stream = _TokenPrinter(question)
             answer = answerer.answer(question, on_text=stream, context=history[-CONTEXT_TURNS:])
             history.append(answer.resolved_question or question)
             print(render(answer) if not stream.printed else "\n\n" + render(answer), flush=True)
+            if answer.status == "unavailable":
+                status = UNAVAILABLE
         print()
 
 
@@ -176,7 +209,7 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps([s.__dict__ for s in sources], ensure_ascii=False))
     for s in sources if not args.json else ():
         print(" — ".join(part for part in (s.article_id, s.title, s.publisher, s.date) if part))
-    return 0
+    return OK
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
@@ -189,11 +222,10 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         if args.near_miss:
             sets += load_near_miss(args.near_miss, args.split, args.limit)
     except EvalSetError as exc:
-        print(f"isnad eval: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"eval: {exc}") from exc
     summary = summarise(run_sets(settings, sets, args.data_dir, _progress(not args.json)))
     print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else format_report(summary))
-    return 0
+    return OK
 
 
 def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
@@ -201,25 +233,22 @@ def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
 
     votes = FeedbackStore(settings.data_dir).recent_down(args.limit)
     print(json.dumps(votes_json(votes), ensure_ascii=False) if args.json else votes_text(votes))
-    return 0
+    return OK
 
 
 def cmd_bot(settings: Settings, args: argparse.Namespace) -> int:
     from bot.telegram_app import run_bot
 
     if not settings.telegram.bot_token:
-        print("isnad bot: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
-        return 2
+        raise ConfigError("set TELEGRAM_BOT_TOKEN first")
     run_bot(settings, _answerer(settings))
-    return 0
+    return OK
 
 
 def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
     """Refresh the index, then run the Telegram bot if a token is set, else the terminal chat."""
     args.path, args.json, args.rebuild = None, False, False
-    status = cmd_ingest(settings, args)
-    if status:
-        return status
+    cmd_ingest(settings, args)
     if settings.telegram.bot_token:
         return cmd_bot(settings, args)
     print("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr)
@@ -242,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="refresh the index from a corpus folder (incremental)")
     ingest.add_argument("path", nargs="?", help="corpus folder (default: setting corpus_dir)")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
-    ingest.add_argument("--rebuild", action="store_true", help="delete the index and build it anew")
+    ingest.add_argument("--rebuild", action="store_true", help="build a new index beside the old one, then swap it in")
     ingest.set_defaults(func=cmd_ingest)
     ask = sub.add_parser("ask", help="answer one question (or one per line of --batch FILE)")
     ask.add_argument("question", nargs="?")
@@ -275,20 +304,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `isnad ... | head` ends quietly
+    redaction.install()  # before anything can log or fail
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-    except Exception as exc:  # pydantic ValidationError: show the field and the allowed values
-        print(f"isnad: invalid settings:\n{exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from retrieval.store import StoreError
-
-    try:
+        for secret in (settings.telegram.bot_token, settings.telegram.webhook_secret, settings.llm.api_key):
+            redaction.add_secret(secret)
+        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        check_usable(settings.data_dir)
         return args.func(settings, args)
-    except StoreError as exc:
-        print(f"isnad: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:
+        code = exit_code(exc)
+        if code is None:
+            raise
+        message = redaction.redact(one_line(exc))
+        print(f"isnad: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": _error(code, message)}, ensure_ascii=False))
+        return code
+
+
+def _error(code: int, message: str) -> dict[str, object]:
+    """The `error` field of JSON output: the exit code and what went wrong."""
+    return {"code": code, "message": message}
 
 
 if __name__ == "__main__":

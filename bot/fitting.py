@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.answering import Answerer, sync_lexicon
+from bot.answering import Answerer
 from bot.decision import (
     DecisionParams,
     LanguageParams,
@@ -49,10 +49,8 @@ from bot.evidence import FEATURES, Ranked, select
 from bot.near_miss import NearMissCorpus, golden_corpora, xquad_corpora
 from config.settings import Settings, load_settings
 from retrieval.embedders import Embedder, load_embedder
-from retrieval.ingest import sync
-from retrieval.manifest import Manifest
+from retrieval.indexer import update_index
 from retrieval.models import Sentence
-from retrieval.store import VectorStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -158,10 +156,7 @@ def _write(corpus: NearMissCorpus, source: Path, folder: Path) -> Path:
 def index(corpus: Path, data_dir: Path, settings: Settings, embedder: Embedder) -> Settings:
     """Index a corpus into its own data dir; the settings that answer from it."""
     local = settings.model_copy(update={"data_dir": data_dir, "corpus_dir": corpus})
-    data_dir.mkdir(parents=True, exist_ok=True)
-    store = VectorStore(local.chroma, data_dir, embedder)
-    sync(corpus, Manifest.load(data_dir), store, embedder, chunk_chars=local.search.chunk_chars)
-    sync_lexicon(data_dir, embedder)
+    update_index(local, embedder, corpus)
     return local
 
 

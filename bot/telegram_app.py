@@ -43,10 +43,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import conversation, formatting, messages
+from bot import conversation, formatting, messages, redaction
 from bot.answering import Answerer, validate_question
 from bot.feedback import FeedbackStore, Vote
 from bot.replies import Reply, compose
+from bot.startup import connect
 from bot.telegram_access import AccessGate, addressed_text
 from bot.telegram_buttons import (
     AnswerView,
@@ -61,6 +62,7 @@ from bot.telegram_buttons import (
 from bot.titles import EnglishTitles
 from config.settings import Settings
 from retrieval.arabic import detect_language
+from retrieval.datadir import WriterBusy
 from retrieval.models import Answer, Language
 
 log = logging.getLogger(__name__)
@@ -245,7 +247,10 @@ class IsnadBot:
             await self._say(update, context, "reindex_started")
             log.info("reindex requested by %s", update.effective_user.id)
             try:
-                report = await asyncio.to_thread(self.answerer.reindex)
+                report = await asyncio.to_thread(self.answerer.reindex, wait=False)
+            except WriterBusy:  # an operator's `isnad ingest` holds the data dir
+                await self._say(update, context, "reindex_busy")
+                return
             except Exception:
                 log.exception("reindex failed")
                 await self._say(update, context, "reindex_failed")
@@ -390,35 +395,13 @@ class IsnadBot:
             log.warning("could not report the failure of update %s: %s", update_id, type(exc).__name__)
 
 
-class _Redact(logging.Filter):
-    """Replaces secrets in log messages: Bot API URLs contain the bot token."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "<redacted>")
-            record.msg, record.args = message, ()
-        return True
-
-
-_REDACT = _Redact()
-# Loggers that print Bot API URLs: httpx (every request, at INFO) and PTB's Bot (at start, DEBUG).
-_URL_LOGGERS = ("httpx", "telegram.Bot", "telegram.ext.ExtBot")
-
-
 def build_application(settings: Settings, answerer: Answerer) -> Application:
     """The bot, talking to the Bot API at settings.telegram.api_url, ready to run."""
     token = settings.telegram.bot_token
     if token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    _REDACT.secrets.add(token.get_secret_value())
-    for name in _URL_LOGGERS:
-        logging.getLogger(name).addFilter(_REDACT)  # no-op if already added
+    redaction.add_secret(token)  # Bot API URLs contain the token
+    redaction.install()
     bot = IsnadBot(settings, answerer)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     persistence = PicklePersistence(
@@ -460,6 +443,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 def run_bot(settings: Settings, answerer: Answerer) -> None:
     """Run until interrupted: long polling, or a webhook when settings.bot.webhook_url is set."""
     app = build_application(settings, answerer)
+    connect(app, settings)
     if settings.bot.webhook_url:
         log.info("starting webhook on %s:%s", settings.bot.webhook_listen, settings.bot.webhook_port)
         app.run_webhook(**webhook_options(settings))

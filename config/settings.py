@@ -90,6 +90,8 @@ class BotSettings(BaseModel):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     instance: str = Field(default="main", pattern=r"^[A-Za-z0-9_.-]+$", description="names this process's persistence file")
+    connect_attempts: int = Field(default=5, ge=1, description="tries to reach the Bot API at start-up")
+    connect_backoff: float = Field(default=1.0, gt=0, description="seconds before the first retry, doubling")
 
 
 class TelegramSettings(BaseSettings):
@@ -122,6 +124,14 @@ class Settings(BaseSettings):
     search: SearchSettings = Field(default_factory=SearchSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+
+    @field_validator("data_dir", "corpus_dir", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        """An empty path would silently mean the working directory."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: set it to a folder (ISNAD_DATA_DIR, ISNAD_CORPUS_DIR)")
+        return value
 
     @classmethod
     def settings_customise_sources(

@@ -6,17 +6,17 @@ left out of the content spans but never removed from `raw_text`, so every offset
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
+import os
 import re
-import tomllib
+import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.models import Article, ArticleMeta
 
-METADATA_FILE = "articles.toml"
 ARTICLE_SUFFIX = ".txt"
 MAX_ARTICLE_BYTES = 5_000_000
 
@@ -55,35 +55,43 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def load_metadata(corpus_dir: Path) -> dict[str, ArticleMeta]:
-    """Per-article metadata keyed by article id; no file means no metadata.
+# A snapshot is named `<article id>-<16 hex>.txt`: the id must leave room for that in 255 bytes.
+MAX_ID_BYTES = 255 - len("-") - 16 - len(ARTICLE_SUFFIX)
+_FILE_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder"}
 
-    Raises ArticleError naming the problem when the hand-edited file cannot be used.
-    """
-    path = corpus_dir / METADATA_FILE
-    if not path.is_file():
-        return {}
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-        return {article_id: ArticleMeta(**values) for article_id, values in table.items()}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ArticleError(f"cannot read metadata: {exc}") from exc
-    except TypeError as exc:  # an unknown or misspelt field, or a value that is not a table
-        fields = ", ".join(f.name for f in dataclasses.fields(ArticleMeta))
-        raise ArticleError(f"invalid metadata ({exc}); allowed fields: {fields}") from exc
+
+def check_name(path: Path) -> None:
+    """Raise ArticleError if the file name cannot be an article id (it names snapshots and lines)."""
+    stem = path.stem
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in stem):
+        raise ArticleError("file name has a control character or invalid UTF-8; rename the file")
+    size = len(stem.encode("utf-8"))
+    if size > MAX_ID_BYTES:
+        raise ArticleError(f"file name too long ({size} bytes before .txt; at most {MAX_ID_BYTES}); rename the file")
 
 
 def read_article(path: Path, corpus_dir: Path, meta: ArticleMeta | None = None) -> Article:
-    """Read one article file, or raise ArticleError saying why it cannot be used."""
-    if path.is_symlink() and not path.resolve().is_relative_to(corpus_dir.resolve()):
-        raise ArticleError("symlink pointing outside the corpus folder")
+    """Read one article file, or raise ArticleError saying why it cannot be used.
+
+    Only regular files are read, and never waited on (a FIFO is opened non-blocking and refused).
+    """
+    check_name(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise ArticleError(f"file too large ({size} bytes; limit {MAX_ARTICLE_BYTES})")
-        data = path.read_bytes()
+        if path.is_symlink() and not path.resolve(strict=True).is_relative_to(corpus_dir.resolve()):
+            raise ArticleError("symlink pointing outside the corpus folder")
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleError(f"not a regular file ({_FILE_KINDS.get(stat.S_IFMT(info.st_mode), 'special file')})")
+            if info.st_size > MAX_ARTICLE_BYTES:
+                raise ArticleError(f"file too large ({info.st_size} bytes; limit {MAX_ARTICLE_BYTES})")
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
     except OSError as exc:
         raise ArticleError(f"unreadable: {exc.strerror or exc}") from exc
+    except RuntimeError as exc:  # Python 3.11's Path.resolve on a symlink loop
+        raise ArticleError(f"unreadable: {exc}") from exc
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"file too large (over {MAX_ARTICLE_BYTES} bytes)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -102,16 +110,24 @@ def read_article(path: Path, corpus_dir: Path, meta: ArticleMeta | None = None) 
 
 
 def article_paths(corpus_dir: Path) -> list[Path]:
-    """Article files in a corpus folder, in a stable order."""
+    """Article files in a corpus folder, in a stable order (folders named *.txt are not files)."""
     return sorted(p for p in corpus_dir.iterdir() if p.suffix == ARTICLE_SUFFIX and not p.is_dir())
 
 
+def printable(text: str) -> str:
+    """A file name fit for one line of a report: control characters and undecodable bytes escaped."""
+    return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text)
+
+
 def iter_articles(
-    corpus_dir: Path, metadata: dict[str, ArticleMeta]
+    corpus_dir: Path, metadata: dict[str, ArticleMeta], invalid_metadata: dict[str, str] | None = None
 ) -> Iterator[Article | tuple[Path, ArticleError]]:
-    """Every article of the folder, or (path, error) for a file that cannot be used."""
+    """Every article of the folder, or (path, error) for a file that cannot be used, each judged
+    alone; an article whose metadata entry is invalid is not used either."""
     for path in article_paths(corpus_dir):
         try:
+            if invalid_metadata and path.stem in invalid_metadata:
+                raise ArticleError(invalid_metadata[path.stem])
             yield read_article(path, corpus_dir, metadata.get(path.stem))
         except ArticleError as exc:
             yield path, exc

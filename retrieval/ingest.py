@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -10,25 +11,30 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.chunking import chunk_sentences
-from retrieval.corpus import METADATA_FILE, ArticleError, iter_articles, load_metadata
+from retrieval.corpus import iter_articles, printable
 from retrieval.embedders import Embedder
 from retrieval.manifest import Entry, Manifest
+from retrieval.metadata import METADATA_FILE, MetadataError, read_metadata
 from retrieval.models import Article, ArticleMeta
 from retrieval.search import index_article
 from retrieval.store import CHUNKS, SENTENCES, VectorStore
 
 log = logging.getLogger(__name__)
-SAVE_EVERY = 50  # articles between manifest saves during a long run
+# Progress is committed (manifest saved) after this many articles or seconds, so a killed run resumes.
+COMMIT_EVERY_ARTICLES = 5
+COMMIT_EVERY_SECONDS = 2.0
 
 
 @dataclass
 class IngestReport:
-    """What one sync did, by article id (skipped: files that could not be used)."""
+    """What one sync did, by article id (skipped: files that could not be used; repaired: articles
+    whose stored vectors did not match the manifest, embedded again)."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, object]:
@@ -61,8 +67,10 @@ class CachedEmbedder:
         return _rows([self._cache[t] for t in texts])
 
 
-def _store_article(article: Article, store: VectorStore, embed: CachedEmbedder, chunk_chars: int) -> None:
-    """Embed each sentence once; a chunk's vector is the normalised mean of its sentences'."""
+def _store_article(article: Article, store: VectorStore, embed: CachedEmbedder, chunk_chars: int) -> dict[str, int]:
+    """Embed each sentence once; a chunk's vector is the normalised mean of its sentences'.
+
+    Returns how many spans of each kind were stored."""
     indexed = index_article(article, chunk_chars)
     sentence_vectors = dict(zip(indexed.sentences, embed.embed([s.text for s in indexed.sentences])))
     chunk_vectors = [
@@ -76,6 +84,7 @@ def _store_article(article: Article, store: VectorStore, embed: CachedEmbedder, 
         spans={CHUNKS: indexed.chunks, SENTENCES: quotable},
         vectors={CHUNKS: _rows(chunk_vectors), SENTENCES: _rows([sentence_vectors[s] for s in quotable])},
     )
+    return {CHUNKS: len(indexed.chunks), SENTENCES: len(quotable)}
 
 
 def _normalised(vector: np.ndarray) -> np.ndarray:
@@ -107,18 +116,19 @@ def sync(
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     report = IngestReport()
+    metadata: dict[str, ArticleMeta] | None
     try:
-        metadata: dict[str, ArticleMeta] | None = load_metadata(corpus_dir)
-    except ArticleError as exc:  # keep the metadata already indexed; report the file
-        metadata = None
+        metadata, invalid_metadata = read_metadata(corpus_dir)
+    except MetadataError as exc:  # keep the metadata already indexed; report the file
+        metadata, invalid_metadata = None, {}
         report.skipped.append({"path": str(corpus_dir / METADATA_FILE), "reason": str(exc)})
     seen: set[str] = set()
     pending: list[Article] = []
-    for item in iter_articles(corpus_dir, metadata or {}):
+    for item in iter_articles(corpus_dir, metadata or {}, invalid_metadata):
         if isinstance(item, tuple):
             path, error = item
             seen.add(path.stem)
-            report.skipped.append({"path": str(path), "reason": str(error)})
+            report.skipped.append({"path": printable(str(path)), "reason": str(error)})
             continue
         seen.add(item.article_id)
         entry = manifest.entries.get(item.article_id)
@@ -135,18 +145,24 @@ def sync(
     embed = CachedEmbedder(embedder, batch_size)
     tick = progress(len(pending)) if progress else None
     written: list[str] = []
+    committed = time.monotonic()
     for article in pending:
         previous = manifest.entries.get(article.article_id)
         if previous:
             manifest.journal(article.article_id, previous.content_hash)
         manifest.journal(article.article_id, article.content_hash)
-        manifest.write_snapshot(article)
-        _store_article(article, store, embed, chunk_chars)
+        try:
+            manifest.write_snapshot(article)
+        except OSError as exc:  # this file only: the others are indexed
+            report.skipped.append({"path": printable(article.path), "reason": f"cannot save a snapshot: {exc.strerror or exc}"})
+            continue
+        counts = _store_article(article, store, embed, chunk_chars)
         (report.updated if previous else report.added).append(article.article_id)
-        manifest.entries[article.article_id] = Entry(article.content_hash, article.path, article.meta)
+        manifest.entries[article.article_id] = Entry(article.content_hash, article.path, article.meta, counts)
         written.append(article.article_id)
-        if len(written) >= SAVE_EVERY:
+        if len(written) >= COMMIT_EVERY_ARTICLES or time.monotonic() - committed >= COMMIT_EVERY_SECONDS:
             _commit(manifest, store, written)
+            committed = time.monotonic()
         if tick:
             tick()
 
@@ -158,7 +174,6 @@ def sync(
     manifest.clear_journal()
     manifest.remove_stale_snapshots()
     return report
-
 
 
 def _commit(manifest: Manifest, store: VectorStore, written: list[str]) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 
 from retrieval.arabic import stopwords, tokens
 from retrieval.embedders import Embedder
+from retrieval.manifest import Manifest
 
 LEXICON_FILE = "terms.npz"
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064a]{3,}$")
@@ -34,7 +35,8 @@ def vocabulary(texts: Iterable[str]) -> set[str]:
 class TermLexicon:
     """Arabic corpus words and their unit vectors; English words map to their nearest words."""
 
-    def __init__(self, words: Sequence[str], vectors: np.ndarray) -> None:
+    def __init__(self, words: Sequence[str], vectors: np.ndarray, embedder: str = "") -> None:
+        self.embedder = embedder
         self.words = list(words)
         self.vectors = vectors.astype(np.float32).reshape(len(self.words), -1) if self.words else vectors
         self._lock = threading.Lock()
@@ -44,18 +46,24 @@ class TermLexicon:
         return cls([], np.zeros((0, 0), dtype=np.float32))
 
     @classmethod
-    def load(cls, data_dir: Path) -> TermLexicon:
-        """The saved lexicon of a data dir, or an empty one."""
+    def load(cls, data_dir: Path, embedder: str | None = None) -> TermLexicon:
+        """The saved lexicon of a data dir, or an empty one (also if another embedder made it)."""
         path = data_dir / LEXICON_FILE
         if not path.is_file():
             return cls.empty()
         with np.load(path, allow_pickle=False) as saved:
-            return cls([str(w) for w in saved["words"]], saved["vectors"].astype(np.float32))
+            made_by = str(saved["embedder"]) if "embedder" in saved else ""
+            if embedder is not None and made_by != embedder:
+                return cls.empty()
+            return cls([str(w) for w in saved["words"]], saved["vectors"].astype(np.float32), made_by)
 
     def save(self, data_dir: Path) -> None:
         """Write atomically: a reader sees the old file or the new one."""
         temp = data_dir / f".{LEXICON_FILE}.tmp.npz"
-        np.savez(temp, words=np.asarray(self.words, dtype=str), vectors=self.vectors.astype(np.float16))
+        np.savez(
+            temp, words=np.asarray(self.words, dtype=str), vectors=self.vectors.astype(np.float16),
+            embedder=np.asarray(self.embedder),
+        )
         os.replace(temp, data_dir / LEXICON_FILE)
 
     def synced(self, wanted: set[str], embedder: Embedder, batch_size: int = 64) -> TermLexicon:
@@ -69,7 +77,7 @@ class TermLexicon:
             parts.append(embedder.embed_passages(new[start : start + batch_size]))
         words = list(known) + new
         vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-        return TermLexicon(words, vectors)
+        return TermLexicon(words, vectors, getattr(embedder, "name", ""))
 
     def nearest(self, vectors: np.ndarray, k: int, min_similarity: float) -> list[list[tuple[str, float]]]:
         """For each query vector, up to k corpus words at least `min_similarity` close."""
@@ -81,6 +89,18 @@ class TermLexicon:
             [(self.words[j], float(row[j])) for j in best if row[j] >= min_similarity]
             for row, best in zip(similarity, top)
         ]
+
+
+def sync_lexicon(data_dir: Path, embedder: Embedder) -> int:
+    """Bring the term map of a data dir in line with its indexed articles (called by the writer
+    holding the data dir's lock); returns how many words it holds."""
+    manifest = Manifest.load(data_dir)
+    words = vocabulary(manifest.load_article(a).raw_text for a in manifest.entries)
+    current = TermLexicon.load(data_dir, embedder.name)
+    lexicon = current.synced(words, embedder)
+    if lexicon is not current or not (data_dir / LEXICON_FILE).is_file():
+        lexicon.save(data_dir)
+    return len(lexicon.words)
 
 
 class WordEmbeddings:

@@ -28,6 +28,7 @@ class Entry:
     content_hash: str
     path: str
     meta: ArticleMeta
+    counts: dict[str, int] | None = None  # stored spans by kind (None in manifests written before counts)
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Manifest:
             return cls(data_dir)
         raw = json.loads(path.read_text(encoding="utf-8"))
         entries = {
-            article_id: Entry(e["content_hash"], e["path"], ArticleMeta(**e["meta"]))
+            article_id: Entry(e["content_hash"], e["path"], ArticleMeta(**e["meta"]), e.get("counts"))
             for article_id, e in raw["articles"].items()
         }
         return cls(data_dir, raw.get("embedder", ""), entries)
@@ -64,7 +65,7 @@ class Manifest:
         payload = {
             "embedder": self.embedder,
             "articles": {
-                article_id: {"content_hash": e.content_hash, "path": e.path, "meta": asdict(e.meta)}
+                article_id: {"content_hash": e.content_hash, "path": e.path, "meta": asdict(e.meta), "counts": e.counts}
                 for article_id, e in sorted(self.entries.items())
             },
         }

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 CHUNKS = "chunks"
 SENTENCES = "sentences"
 ADD_BATCH = 1000
+SCAN_BATCH = 5000
+STAGING_SUFFIX = "staging"
 
 
 class StoreError(RuntimeError):
@@ -101,15 +103,58 @@ def drop_collections(settings: ChromaSettings, data_dir: Path) -> None:
     if not settings.host:
         shutil.rmtree(data_dir / "chroma", ignore_errors=True)
         return
-    try:
-        client = _client(settings, data_dir)
-        existing = {c.name for c in client.list_collections()}
-    except Exception as exc:
-        raise _translate(exc) from exc
+    client, existing = _server_collections(settings, data_dir)
     for kind in (CHUNKS, SENTENCES):
         name = f"{settings.collection_prefix}_{kind}"
         if name in existing:
             client.delete_collection(name)
+
+
+def staging_settings(settings: ChromaSettings) -> ChromaSettings:
+    """Where a rebuild writes its new store: a folder beside the index (embedded, see
+    retrieval.datadir) or, on a server, collections under a staging prefix."""
+    if not settings.host:
+        return settings
+    return settings.model_copy(update={"collection_prefix": f"{settings.collection_prefix}_{STAGING_SUFFIX}"})
+
+
+def promote_staging(settings: ChromaSettings, data_dir: Path, embedder: Embedder) -> None:
+    """On a server, make the staging collections the ones in use (idempotent; embedded stores
+    are folders, swapped by retrieval.datadir)."""
+    if not settings.host:
+        return
+    client, existing = _server_collections(settings, data_dir)
+    staged = staging_settings(settings).collection_prefix
+    for kind in (CHUNKS, SENTENCES):
+        current, new = f"{settings.collection_prefix}_{kind}", f"{staged}_{kind}"
+        if new not in existing:
+            continue
+        if current in existing:
+            client.delete_collection(current)
+        client.get_collection(new, embedding_function=_embedding_function(embedder)).modify(name=current)
+
+
+def forget_embedded_clients() -> None:
+    """Drop Chroma's per-process cache of embedded clients, whose folders a rebuild has swapped."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
+def _server_collections(settings: ChromaSettings, data_dir: Path) -> tuple[Any, set[str]]:
+    try:
+        client = _client(settings, data_dir)
+        return client, {c.name for c in client.list_collections()}
+    except Exception as exc:
+        raise _unavailable(settings, exc) from exc
+
+
+def _unavailable(settings: ChromaSettings, exc: Exception) -> StoreUnavailable:
+    """Any failure to open a server store: it is down, or some other HTTP service answers there."""
+    return StoreUnavailable(
+        f"cannot reach the Chroma server at {settings.host}:{settings.port}, or it does not answer as "
+        f"Chroma ({type(exc).__name__}): check ISNAD_CHROMA_HOST and ISNAD_CHROMA_PORT"
+    )
 
 
 class VectorStore:
@@ -129,10 +174,8 @@ class VectorStore:
                 for kind in (CHUNKS, SENTENCES)
             }
         except Exception as exc:
-            if settings.host and _is_connection_error(exc):
-                raise StoreUnavailable(
-                    f"cannot reach the Chroma server at {settings.host}:{settings.port}"
-                ) from exc
+            if settings.host:
+                raise _unavailable(settings, exc) from exc
             raise
         for collection in self._collections.values():
             built_with = (collection.metadata or {}).get("embedder")
@@ -172,12 +215,22 @@ class VectorStore:
         for collection in self._collections.values():
             collection.delete(where=where)
 
+    def version_counts(self) -> dict[tuple[str, str], dict[str, int]]:
+        """(article id, content hash) -> number of stored spans of each kind."""
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+        for kind, collection in self._collections.items():
+            for begin in range(0, collection.count(), SCAN_BATCH):
+                got = collection.get(include=["metadatas"], limit=SCAN_BATCH, offset=begin)
+                for meta in got["metadatas"] or []:
+                    per_kind = counts.setdefault((str(meta["article_id"]), str(meta["hash"])), {CHUNKS: 0, SENTENCES: 0})
+                    per_kind[kind] += 1
+        return counts
+
     def stored_hashes(self) -> dict[str, set[str]]:
         """Article id -> content hashes present among stored chunks (for consistency checks)."""
         result: dict[str, set[str]] = {}
-        got = self._collections[CHUNKS].get(include=["metadatas"])
-        for meta in got["metadatas"] or []:
-            result.setdefault(str(meta["article_id"]), set()).add(str(meta["hash"]))
+        for article_id, content_hash in self.version_counts():
+            result.setdefault(article_id, set()).add(content_hash)
         return result
 
     def query(self, kind: str, vector: np.ndarray, n: int) -> list[Hit]:
@@ -220,13 +273,10 @@ def plain_id(stored_id: str) -> str:
     return stored_id.rsplit("#", 1)[0]
 
 
-def _is_connection_error(exc: BaseException) -> bool:
-    text = f"{type(exc).__name__} {exc}".lower()
-    return any(word in text for word in ("connect", "timeout", "unreachable", "refused"))
-
-
 def _translate(exc: Exception) -> Exception:
     """A server connection failure becomes StoreUnavailable; anything else stays as it is."""
-    if _is_connection_error(exc):
+    import httpx
+
+    if isinstance(exc, httpx.TransportError | ConnectionError):
         return StoreUnavailable("the search database is unreachable")
     return exc

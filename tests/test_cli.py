@@ -56,14 +56,16 @@ def _check_answer(obj: dict) -> None:
 
 def test_ingest_json_reports_the_seeds(core_cli_index) -> None:
     _, report = core_cli_index
-    assert report == {"added": len(SEED_TEXTS), "updated": 0, "removed": 0, "unchanged": 0, "skipped": []}
+    assert report == {"added": len(SEED_TEXTS), "updated": 0, "removed": 0, "unchanged": 0, "repaired": 0, "skipped": []}
 
 
 def test_reingest_json_is_unchanged(core_cli_index) -> None:
     data_dir, _ = core_cli_index
     done = run(data_dir, "ingest", "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"added": 0, "updated": 0, "removed": 0, "unchanged": len(SEED_TEXTS), "skipped": []}
+    assert json.loads(done.stdout) == {
+        "added": 0, "updated": 0, "removed": 0, "unchanged": len(SEED_TEXTS), "repaired": 0, "skipped": []
+    }
 
 
 def test_ingest_of_missing_folder_fails_clearly(tmp_path: Path) -> None:
@@ -166,9 +168,10 @@ def test_eval_json_quotes_are_all_verbatim(core_cli_index) -> None:
     assert all(item["verbatim"] is not False for item in report["items"])  # None: nothing cited
 
 
-def test_invalid_provider_fails_with_exit_code_2(tmp_path: Path) -> None:
+def test_invalid_provider_is_a_configuration_error(tmp_path: Path) -> None:
     done = run(tmp_path / "data", "ask", "question?", ISNAD_LLM_PROVIDER="bogus")
-    assert done.returncode == 2
+    assert done.returncode == 3
+    assert len(done.stderr.splitlines()) == 1
     assert "bogus" in done.stderr
     for provider in ("extractive", "openai", "ollama", "llamacpp"):
         assert provider in done.stderr
@@ -198,10 +201,11 @@ def test_malformed_metadata_is_reported_not_a_traceback(tmp_path: Path, metadata
 def test_ask_empty_question_says_so(core_cli_index, question: str) -> None:
     data_dir, _ = core_cli_index
     done = run(data_dir, "ask", question)
-    assert done.returncode in (0, 2)
+    assert done.returncode == 2
     assert messages.text("empty_question", "en") in done.stdout + done.stderr
-    obj = json.loads(run(data_dir, "ask", "--json", question).stdout)
-    assert obj == {"question": question, "error": messages.text("empty_question", "en")}
+    done = run(data_dir, "ask", "--json", question)
+    assert done.returncode == 2
+    assert json.loads(done.stdout) == {"question": question, "error": {"code": 2, "message": messages.text("empty_question", "en")}}
 
 
 def test_ask_without_question_is_a_usage_error(tmp_path: Path) -> None:
@@ -209,10 +213,13 @@ def test_ask_without_question_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2 and "question" in done.stderr
 
 
-def test_ask_before_ingest_says_to_ingest(tmp_path: Path) -> None:
-    done = run(tmp_path / "data", "ask", EN_QUESTION)
+def test_ask_before_ingest_indexes_the_corpus_first(tmp_path: Path) -> None:
+    done = run(tmp_path / "data", "ask", "--json", EN_QUESTION)
     assert done.returncode == 0, done.stderr
-    assert "isnad ingest" in done.stdout
+    assert "indexing" in done.stderr
+    obj = json.loads(done.stdout)
+    _check_answer(obj)
+    assert obj["answered"]
 
 
 def test_ask_writes_no_debug_logs_at_warning_level(core_cli_index) -> None:

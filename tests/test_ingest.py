@@ -15,9 +15,10 @@ import pytest
 
 from bot.answering import Answerer
 from retrieval.manifest import MANIFEST_FILE, SNAPSHOT_DIR, Manifest
-from retrieval.search import CorpusView, HybridSearcher, index_article
-from retrieval.store import CHUNKS, SENTENCES, VectorStore, plain_id, versioned_id
-from tests.conftest import ISNAD, CountingEmbedder, core_cli_env, core_make_settings, core_seed_texts
+from retrieval.search import CorpusView, HybridSearcher
+from retrieval.store import CHUNKS, SENTENCES, VectorStore
+from tests.conftest import ISNAD, CountingEmbedder, core_cli_env, core_make_settings
+from tests.index_checks import assert_store_matches_manifest, small_articles
 
 PATRUSHEV = (
     "تعاون أمني\n\n"
@@ -68,29 +69,6 @@ def _answerer(data_dir: Path, corpus: Path, embedder) -> Answerer:  # noqa: ANN0
     return Answerer(core_make_settings(data_dir, corpus), embedder=embedder)
 
 
-def _expected_spans(data_dir: Path, chunk_chars: int) -> dict[str, set[str]]:
-    """Span ids the store should hold for what the manifest says is indexed."""
-    manifest = Manifest.load(data_dir)
-    expected: dict[str, set[str]] = {CHUNKS: set(), SENTENCES: set()}
-    for article_id, entry in manifest.entries.items():
-        indexed = index_article(manifest.load_article(article_id), chunk_chars)
-        expected[CHUNKS] |= {versioned_id(c.span_id, entry.content_hash) for c in indexed.chunks}
-        expected[SENTENCES] |= {
-            versioned_id(s.span_id, entry.content_hash) for s in indexed.sentences if s.quotable
-        }
-    return expected
-
-
-def _assert_store_matches_manifest(answerer: Answerer) -> None:
-    """Every expected span is stored exactly once and nothing else is."""
-    settings = answerer.settings
-    store = VectorStore(settings.chroma, settings.data_dir, answerer.embedder)
-    for kind, ids in _expected_spans(settings.data_dir, settings.search.chunk_chars).items():
-        assert ids, kind
-        assert store.count(kind) == len(ids), f"{kind}: stored {store.count(kind)}, expected {len(ids)}"
-        assert set(store.vectors(kind, sorted(ids))) == {plain_id(i) for i in ids}
-
-
 def _search_texts(answerer: Answerer, question: str) -> list[str]:
     settings = answerer.settings
     view = CorpusView(Manifest.load(settings.data_dir), settings.search.chunk_chars)
@@ -105,14 +83,14 @@ def test_first_sync_adds_and_second_sync_embeds_nothing(tmp_path: Path, core_cor
     assert sorted(first.added) == ["patrushev", "treaty"]
     assert first.updated == first.removed == first.unchanged == first.skipped == []
     assert core_spy.passages > 0
-    _assert_store_matches_manifest(answerer)
+    assert_store_matches_manifest(answerer)
 
     core_spy.passages = 0
     second = answerer.reindex()
     assert sorted(second.unchanged) == ["patrushev", "treaty"]
     assert second.added == second.updated == second.removed == []
     assert core_spy.passages == 0, "an unchanged corpus must cost no embedding"
-    _assert_store_matches_manifest(answerer)
+    assert_store_matches_manifest(answerer)
 
 
 def test_changed_article_is_replaced(tmp_path: Path, core_corpus: Path, core_embedder) -> None:
@@ -130,7 +108,7 @@ def test_changed_article_is_replaced(tmp_path: Path, core_corpus: Path, core_emb
     assert not any(OLD_SENTENCE in t for t in _search_texts(answerer, "خط أنابيب الغاز عبر أذربيجان"))
     store = VectorStore(answerer.settings.chroma, answerer.settings.data_dir, core_embedder)
     assert store.stored_hashes()["treaty"] == {new_hash}
-    _assert_store_matches_manifest(answerer)
+    assert_store_matches_manifest(answerer)
     snapshots = {p.name for p in (tmp_path / "data" / SNAPSHOT_DIR).iterdir()}
     assert snapshots == {f"treaty-{new_hash}.txt", f"patrushev-{Manifest.load(tmp_path / 'data').entries['patrushev'].content_hash}.txt"}
 
@@ -151,7 +129,7 @@ def test_removed_article_leaves_store_and_answers(tmp_path: Path, core_corpus: P
     assert "patrushev" not in store.stored_hashes()
     assert all(c.article_id != "patrushev" for c in answerer.answer(question).citations)
     assert [s.article_id for s in answerer.sources()] == ["treaty"]
-    _assert_store_matches_manifest(answerer)
+    assert_store_matches_manifest(answerer)
 
 
 def test_unusable_files_are_skipped_with_reasons(tmp_path: Path, core_corpus: Path, core_embedder) -> None:
@@ -175,7 +153,7 @@ def test_unusable_files_are_skipped_with_reasons(tmp_path: Path, core_corpus: Pa
         assert word in skipped[str(path)] and skipped[str(path)]
     assert "NUL" in skipped[str(core_corpus / "binary.txt")] or "UTF-8" in skipped[str(core_corpus / "binary.txt")]
     assert sorted(Manifest.load(tmp_path / "data").entries) == ["patrushev", "treaty"]
-    _assert_store_matches_manifest(answerer)
+    assert_store_matches_manifest(answerer)
 
 
 def test_nul_bytes_in_valid_utf8_are_reported_as_binary(tmp_path: Path, core_corpus: Path, core_embedder) -> None:
@@ -198,28 +176,10 @@ def test_corrupted_indexed_article_keeps_its_indexed_version(tmp_path: Path, cor
     answer = answerer.answer("من زار طهران لإجراء محادثات حول التعاون الأمني؟")
     cited = [c for c in answer.citations if c.article_id == "patrushev"]
     assert cited and all(PATRUSHEV[c.start : c.end] == c.quote for c in cited)
-    _assert_store_matches_manifest(answerer)
+    assert_store_matches_manifest(answerer)
 
 
 # -- interrupted ingest ----------------------------------------------------------------------
-
-def _small_articles(count: int) -> dict[str, str]:
-    """`count` distinct short articles made of three seed sentences each (no sentence repeated)."""
-    from retrieval.chunking import split_sentences
-    from retrieval.corpus import content_lines
-
-    sentences = [
-        s.text
-        for article_id, raw in core_seed_texts().items()
-        for s in split_sentences(article_id, raw, content_lines(raw))
-        if s.quotable and len(s.text) < 200
-    ]
-    assert len(sentences) >= 3 * count
-    return {
-        f"small_{i:03d}": "\n\n".join(sentences[i::count][:3]) + "\n"
-        for i in range(count)
-    }
-
 
 @pytest.fixture(scope="module")
 def core_killed_ingest(tmp_path_factory: pytest.TempPathFactory, core_embedder) -> tuple[Path, Path]:
@@ -232,7 +192,7 @@ def core_killed_ingest(tmp_path_factory: pytest.TempPathFactory, core_embedder) 
     _write(corpus, "treaty", TREATY)
     _answerer(data, corpus, core_embedder).reindex()
     _write(corpus, "patrushev", f"{NEW_SENTENCE}\n\n{PATRUSHEV}")
-    for name, text in _small_articles(28).items():
+    for name, text in small_articles(28).items():
         _write(corpus, name, text)
 
     process = subprocess.Popen(
@@ -265,22 +225,36 @@ def _copy_state(state: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
 def test_interrupted_ingest_leaves_previous_index_usable(core_killed_ingest, tmp_path: Path, core_embedder) -> None:
     corpus, data = _copy_state(core_killed_ingest, tmp_path)
     manifest = json.loads((data / MANIFEST_FILE).read_text(encoding="utf-8"))
-    assert sorted(manifest["articles"]) == ["patrushev", "treaty"]
+    assert {"patrushev", "treaty"} <= set(manifest["articles"])
     answerer = _answerer(data, corpus, core_embedder)
     answer = answerer.answer("كم مدة الشراكة الاستراتيجية التي وقعها بوتين وبيزيشكيان؟")
     assert answer.answered and answer.citations
     for citation in answer.citations:
         assert answerer.article_text(citation.article_id)[citation.start : citation.end] == citation.quote
-    assert {c.article_id for c in answer.citations} <= {"patrushev", "treaty"}
+
+
+def test_interrupted_ingest_kept_the_articles_it_committed(core_killed_ingest, tmp_path: Path, core_embedder) -> None:
+    """Progress is committed every few articles: a killed run keeps them, complete, and the
+    rerun embeds only the rest."""
+    corpus, data = _copy_state(core_killed_ingest, tmp_path)
+    listed = Manifest.load(data).entries
+    committed = sorted(i for i in listed if i.startswith("small_"))
+    assert committed, "the run was killed after six snapshots: at least one commit happened"
+    store = VectorStore(core_make_settings(data, corpus).chroma, data, core_embedder)
+    stored = store.stored_hashes()
+    assert all(listed[i].content_hash in stored.get(i, set()) for i in listed)
+    report = _answerer(data, corpus, core_embedder).reindex()
+    assert set(committed) <= set(report.unchanged) and not set(committed) & set(report.added)
 
 
 def test_rerun_after_interruption_stores_everything_once(core_killed_ingest, tmp_path: Path, core_embedder) -> None:
     corpus, data = _copy_state(core_killed_ingest, tmp_path)
     answerer = _answerer(data, corpus, core_embedder)
     report = answerer.reindex()
-    assert len(report.added) == 28 and report.updated == ["patrushev"] and report.unchanged == ["treaty"]
+    small = [i for i in report.added + report.unchanged + report.updated if i.startswith("small_")]
+    assert len(small) == 28 and "treaty" in report.unchanged and report.repaired == []
     assert len(Manifest.load(data).entries) == 30
-    _assert_store_matches_manifest(answerer)
+    assert_store_matches_manifest(answerer)
     assert answerer.reindex().unchanged == sorted(Manifest.load(data).entries)
 
 
@@ -293,25 +267,27 @@ def test_rerun_after_interruption_drops_vectors_of_files_deleted_meanwhile(
     corpus, data = _copy_state(core_killed_ingest, tmp_path)
     answerer = _answerer(data, corpus, core_embedder)
     store = VectorStore(answerer.settings.chroma, data, core_embedder)
-    orphans = sorted(set(store.stored_hashes()) - set(Manifest.load(data).entries))
-    assert orphans, "the killed run stored some vectors before it died"
+    manifest = Manifest.load(data)
+    written = set(store.stored_hashes()) | {article_id for article_id, _ in manifest.journaled()}
+    orphans = sorted(written - set(manifest.entries))
+    assert orphans, "the killed run was writing articles it had not committed"
     for article_id in orphans:
         (corpus / f"{article_id}.txt").unlink()
     answerer.reindex()
-    _assert_store_matches_manifest(answerer)
+    assert_store_matches_manifest(answerer)
 
 
 def test_article_being_updated_when_interrupted_stays_searchable(
     core_killed_ingest, tmp_path: Path, core_embedder
 ) -> None:
-    """Regression, fixed in 91e98f6 (retrieval/ingest.py + store.replace_article): the killed run deleted the old vectors of
-    'patrushev' and stored the new version's, but the manifest still names the old version, so
-    search drops the new vectors as not current and the old ones are gone: until the next ingest
-    the article cannot be cited, contrary to "an interrupted run leaves the previous index usable"."""
+    """Regression, fixed in 91e98f6 (retrieval/ingest.py + store.replace_article): an article whose
+    update was under way when the run was killed must stay quotable, from the version the
+    manifest names (its previous one, or the new one once committed)."""
     corpus, data = _copy_state(core_killed_ingest, tmp_path)
     answerer = _answerer(data, corpus, core_embedder)
-    assert answerer.article_text("patrushev") == PATRUSHEV
+    text = answerer.article_text("patrushev")
+    assert text in (PATRUSHEV, f"{NEW_SENTENCE}\n\n{PATRUSHEV}")
     answer = answerer.answer("من زار طهران لإجراء محادثات حول التعاون الأمني؟")
     cited = [c for c in answer.citations if c.article_id == "patrushev"]
-    assert cited, "the indexed (previous) version of the article should still be quotable"
-    assert all(PATRUSHEV[c.start : c.end] == c.quote for c in cited)
+    assert cited, "the indexed version of the article should still be quotable"
+    assert all(text[c.start : c.end] == c.quote for c in cited)

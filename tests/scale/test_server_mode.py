@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import chromadb
 import pytest
 
 from bot.answering import Answerer
@@ -14,6 +15,7 @@ from config.settings import Settings
 from retrieval.manifest import Manifest
 from retrieval.store import CHUNKS, SENTENCES, EmbedderMismatch, VectorStore, drop_collections
 from tests.conftest import SEEDS, CountingEmbedder, core_make_settings, core_questions, core_seed_texts
+from tests.index_checks import assert_store_matches_manifest
 
 ANSWERABLE = [q for q in core_questions() if q["answerable"]]
 SEED_TEXTS = core_seed_texts()
@@ -129,3 +131,17 @@ def test_rebuild_drops_the_server_collections_built_by_another_embedder(scale_ch
         VectorStore(settings.chroma, settings.data_dir, OtherEmbedder())  # type: ignore[arg-type]
     drop_collections(settings.chroma, settings.data_dir)
     VectorStore(settings.chroma, settings.data_dir, OtherEmbedder())  # type: ignore[arg-type]  # accepted now
+
+
+def test_rebuild_on_a_server_builds_staging_collections_and_swaps_them_in(scale_chroma, core_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+    settings = scale_chroma.settings(tmp_path / "data")
+    answerer = Answerer(settings, embedder=core_embedder)
+    answerer.reindex(SEEDS)
+    report = answerer.reindex(SEEDS, rebuild=True)
+    assert len(report.added) == len(core_seed_texts())
+    assert_store_matches_manifest(answerer)
+    prefix = settings.chroma.collection_prefix
+    names = {c.name for c in chromadb.HttpClient(host=scale_chroma.host, port=scale_chroma.port).list_collections()}
+    assert {f"{prefix}_chunks", f"{prefix}_sentences"} <= names
+    assert not any(name.startswith(f"{prefix}_staging") for name in names)
+    assert answerer.answer(core_questions()[0]["question"]).status == "answered"

@@ -1,0 +1,120 @@
+"""Exit codes a script can trust (README): 0 done, 2 bad usage or input, 3 configuration,
+4 store or API unavailable; one `isnad: ...` line on stderr and an `error` field in JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ISNAD, core_cli_env
+from tests.scale.conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+AR_QUESTION = "من هو نظير نيكولاي باتروشيف الإيراني الذي التقاه في طهران؟"
+EN_QUESTION = "How long is the strategic partnership that Putin and Pezeshkian signed?"
+
+
+def run(data_dir: Path, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ISNAD), *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
+        env=core_cli_env(data_dir, **env), timeout=180,
+    )
+
+
+def one_line(done: subprocess.CompletedProcess[str], code: int) -> str:
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("isnad: ")
+    return line
+
+
+@pytest.fixture
+def html_server() -> Iterator[int]:
+    """Some other HTTP service (a web page for every request) on a loopback port."""
+
+    class Page(BaseHTTPRequestHandler):
+        def _page(self) -> None:
+            body = b"<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _page
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "not-utf8"])
+def test_unusable_batch_file_is_one_line_and_exit_2(core_seed_copy: Path, tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "questions.txt"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "not-utf8":
+        path.write_bytes(b"\xff\xfe\x00q\x00\n\xff\xff\n")
+    done = run(core_seed_copy, "ask", "--batch", str(path))
+    assert str(path) in one_line(done, 2)
+    assert done.stdout == ""
+
+
+def test_a_non_utf8_line_is_reported_and_the_valid_lines_answered(core_seed_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "questions.txt"
+    path.write_bytes(f"{AR_QUESTION}\n".encode() + b"\xd8\xff broken\n" + f"{EN_QUESTION}\n".encode())
+    done = run(core_seed_copy, "ask", "--json", "--batch", str(path))
+    assert done.returncode == 2, done.stderr
+    first, bad, last = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["question"] == AR_QUESTION and first["answered"] and "error" not in first
+    assert bad == {"line": 2, "error": {"code": 2, "message": f"line 2 of {path} is not valid UTF-8"}}
+    assert last["question"] == EN_QUESTION and last["answered"]
+    text = run(core_seed_copy, "ask", "--batch", str(path))
+    assert text.returncode == 2 and text.stderr.strip() == f"isnad: line 2 of {path} is not valid UTF-8"
+    assert text.stdout.count("[1]") >= 2
+
+
+def test_a_too_long_question_exits_2(core_seed_copy: Path) -> None:
+    done = run(core_seed_copy, "ask", "--json", "س" * 1001)
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"]["code"] == 2
+
+
+@pytest.mark.parametrize("command", [["ask", AR_QUESTION], ["ask", "--json", AR_QUESTION], ["chat"], ["sources"]])
+def test_an_unreachable_chroma_server_exits_4(tmp_path: Path, command: list[str]) -> None:
+    port = free_port()
+    done = run(tmp_path / "data", *command, stdin=f"{AR_QUESTION}\n", ISNAD_CHROMA_HOST="127.0.0.1", ISNAD_CHROMA_PORT=str(port))
+    assert f"127.0.0.1:{port}" in one_line(done, 4)
+    if "--json" in command:
+        assert json.loads(done.stdout)["error"]["code"] == 4
+    else:
+        assert done.stdout == ""
+
+
+def test_a_chroma_host_that_is_some_other_http_service_exits_4(core_seed_copy: Path, html_server: int) -> None:
+    done = run(core_seed_copy, "ask", AR_QUESTION, ISNAD_CHROMA_HOST="127.0.0.1", ISNAD_CHROMA_PORT=str(html_server))
+    line = one_line(done, 4)
+    assert "does not answer as Chroma" in line and "<" not in line and "nginx" not in line
+
+
+def test_a_refused_rebuild_carries_an_error_in_its_json(core_seed_copy: Path) -> None:
+    (core_seed_copy / "keep-me.txt").write_text("mine", encoding="utf-8")
+    done = run(core_seed_copy, "ingest", "--rebuild", "--json")
+    line = one_line(done, 3)
+    assert json.loads(done.stdout) == {"error": {"code": 3, "message": line.removeprefix("isnad: ")}}
+
+
+def test_bot_without_token_is_a_configuration_error(tmp_path: Path) -> None:
+    assert "TELEGRAM_BOT_TOKEN" in one_line(run(tmp_path / "data", "bot"), 3)
