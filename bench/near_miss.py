@@ -3,16 +3,7 @@
     python3 bench/near_miss.py tests/data/xquad/questions.jsonl OUT [-k 2]
     python3 bench/near_miss.py tests/data/questions.jsonl OUT [--corpus seeds]
 
-A near-miss question asks about an article that is indexed but no longer holds the answer; a
-good reply declines it (or shows related passages as not an answer).
-
-- XQuAD files (answer_text, start): K corpora; corpus k keeps every paragraph ("\\n\\n"-separated)
-  of each article except those whose index i = k (mod K), and keeps an article whole rather than
-  emptying it. Its questions are the answerable ones whose answer paragraph was cut.
-- Golden files (quotes): for each answerable question the sentences holding its reference quotes
-  (the line, for a quote outside any sentence) are cut. Questions are grouped greedily into as few
-  corpora as practical: one joins a corpus only if no cut of the corpus touches its own evidence
-  and its cuts touch no other member's evidence.
+How the corpora are cut: bot/near_miss.py.
 
 Every question written is marked "answerable": false, "near_miss": true (XQuAD offsets become
 null). OUT gets <name>/corpus/ (articles + articles.toml), <name>/questions.jsonl (and the source's
@@ -35,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.eval_sets import NEAR_MISS_MANIFEST, SPLITS_FILE, EvalSetError, detect_format, load_items, read_texts  # noqa: E402
 from bot.near_miss import NearMissCorpus, golden_corpora, xquad_corpora  # noqa: E402
-from retrieval.corpus import METADATA_FILE  # noqa: E402
+from retrieval.metadata import METADATA_FILE  # noqa: E402
 
 
 # -- output ----------------------------------------------------------------------------------

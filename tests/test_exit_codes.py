@@ -12,20 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ISNAD, core_cli_env
 from tests.scale.conftest import free_port
+from tests.test_cli import AR_QUESTION, EN_QUESTION, run
 
 pytestmark = pytest.mark.slow
-
-AR_QUESTION = "من هو نظير نيكولاي باتروشيف الإيراني الذي التقاه في طهران؟"
-EN_QUESTION = "How long is the strategic partnership that Putin and Pezeshkian signed?"
-
-
-def run(data_dir: Path, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ISNAD), *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
-        env=core_cli_env(data_dir, **env), timeout=180,
-    )
 
 
 def one_line(done: subprocess.CompletedProcess[str], code: int) -> str:

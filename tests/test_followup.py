@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import followup
+from bot import followup, messages
 from bot.answering import Answerer
 from tests.conftest import ISNAD, core_cli_env
 
@@ -76,3 +76,17 @@ def test_batch_json_lines_keep_conversations_apart(core_seed_dir: Path, tmp_path
     assert "resolved_question" not in first and "resolved_question" not in other and "resolved_question" not in plain
     assert follow["resolved_question"] == f"{THEN_EN} — {FIRST_AR}"
     assert any(SIGNED_ON in c["quote"] for c in follow["citations"])
+
+
+def test_the_terminal_chat_follows_up_until_new(core_seed_dir: Path) -> None:
+    done = subprocess.run(
+        [str(ISNAD), "chat"], input=f"{FIRST_AR}\n{THEN_EN}\n/new\n{THEN_EN}\n", capture_output=True, text=True,
+        encoding="utf-8", env=core_cli_env(core_seed_dir), timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    english_answer = messages.text("extractive_intro", "en")
+    assert done.stdout.count(english_answer) == 1  # the follow-up is answered; after /new it is not
+    follow_up = done.stdout.split(english_answer)[1]
+    assert SIGNED_ON in follow_up
+    declined = max(follow_up.rfind(messages.text(k, "en")) for k in ("not_found", "related_intro"))
+    assert declined > follow_up.find(SIGNED_ON)  # the last reply, after /new

@@ -33,8 +33,9 @@ def fault_answerer(scale_chroma_restartable: ChromaServer, core_embedder, tmp_pa
 
 def _assert_cited(answerer: Answerer, answer: Answer) -> None:
     assert answer.status in ("answered", "related") and answer.citations, answer.text
+    assert answer.citations[0].article_id == ARTICLE
     for c in answer.citations:
-        assert c.article_id == ARTICLE and c.quote == answerer.article_text(ARTICLE)[c.start : c.end]
+        assert c.quote == answerer.article_text(c.article_id)[c.start : c.end]
 
 
 def _assert_unavailable(answer: Answer, language: str) -> None:

@@ -11,9 +11,7 @@ from fake_bot_api import bot_message, callback_update, inline_update, message_up
 from tg_html import problems, unisolated, visible_text
 
 from bot import cli, conversation, messages
-from bot.answering import Answerer
 from bot.titles import EnglishTitles
-from retrieval.models import Answer
 
 
 def last_row(request) -> list[dict]:  # noqa: ANN001
@@ -121,20 +119,16 @@ async def test_command_menus(run_bot, fake_api) -> None:
     assert menus["ar"][0]["description"] == messages.text("command_start", "ar")
 
 
-class ChattyAnswerer(Answerer):
-    """Answers every message as chitchat, as the pipeline does for greetings."""
-
-    def answer(self, question: str, on_text: object = None) -> Answer:
-        return Answer(question, "en", "Hello! Try asking: who signed the partnership?", (), False, status="chitchat")
-
-
 async def test_chitchat_is_not_rate_limited_and_has_no_buttons(run_bot, answerer) -> None:
-    chatty = ChattyAnswerer(answerer.settings, embedder=answerer.embedder)
-    async with run_bot(chatty, questions_per_minute=1) as bot:
-        for _ in range(3):
-            await bot.send(message_update(108, "hello"))
+    async with run_bot(questions_per_minute=1) as bot:
+        for greeting in ("hello", "hi!", "thanks"):
+            await bot.send(message_update(108, greeting))
         replies = bot.sent(108)
-    assert [visible_text(r.params["text"]) for r in replies] == ["\u200eHello! Try asking: who signed the partnership?"] * 3
+    shown = [visible_text(r.params["text"]) for r in replies]
+    assert [line.split("\n")[0] for line in shown] == [
+        "\u200e" + answerer.answer(greeting).text.split("\n")[0] for greeting in ("hello", "hi!", "thanks")
+    ]
+    assert shown[0].startswith("\u200eHello!") and shown[2].startswith("\u200eYou're welcome")
     assert all("reply_markup" not in r.params for r in replies)
 
 
