@@ -42,6 +42,9 @@ class CountingEmbedder:
     def embed_query(self, text):  # noqa: ANN001, ANN201
         return self._real.embed_query(text)
 
+    def embed_queries(self, texts):  # noqa: ANN001, ANN201
+        return self._real.embed_queries(texts)
+
 
 def _percentiles(values_ms: list[float]) -> tuple[float, float]:
     ordered = sorted(values_ms)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +39,6 @@ class TermLexicon:
         self.embedder = embedder
         self.words = list(words)
         self.vectors = vectors.astype(np.float32).reshape(len(self.words), -1) if self.words else vectors
-        self._lock = threading.Lock()
 
     @classmethod
     def empty(cls) -> TermLexicon:
@@ -104,16 +103,28 @@ def sync_lexicon(data_dir: Path, embedder: Embedder) -> int:
 
 
 class WordEmbeddings:
-    """Query-side vectors of single English words, cached: questions repeat their words."""
+    """Query-side vectors of single words, cached (questions repeat their words); the words a
+    question brings that are not cached yet are embedded in one batch."""
 
     def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
-        self._embed = lru_cache(maxsize=size)(self._one)
         self._embedder = embedder
-
-    def _one(self, word: str) -> np.ndarray:
-        return self._embedder.embed_query(word)
+        self._size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
         if not words:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack([self._embed(w) for w in words])
+        with self._lock:
+            missing = [w for w in dict.fromkeys(words) if w not in self._cache]
+        if missing:
+            vectors = self._embedder.embed_queries(missing)
+            with self._lock:
+                self._cache.update(zip(missing, vectors))
+                while len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            found = [self._cache.get(w) for w in words]
+        if any(v is None for v in found):  # evicted meanwhile by another thread's words
+            return self._embedder.embed_queries(list(words))
+        return np.vstack(found)

@@ -68,6 +68,10 @@ class CountingEmbedder:
         self.queries += 1
         return self._real.embed_query(text)
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.queries += len(texts)
+        return self._real.embed_queries(texts)
+
 
 @pytest.fixture(scope="session")
 def core_embedder():

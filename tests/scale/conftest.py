@@ -137,6 +137,9 @@ class MemoEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self._real.embed_query(text)
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._real.embed_queries(texts)
+
 
 @pytest.fixture(scope="session")
 def core_embedder(core_embedder):  # noqa: ANN001, ANN201 - overrides tests/conftest.py's for this folder
