@@ -1,6 +1,6 @@
 """Fit the answer decision (bot/decision.json) on named development data, and report held-out figures.
 
-    python -m bot.fitting            # writes bot/decision.json; about 10 minutes on 2 cores
+    pip install -e '.[fit]' && python -m bot.fitting   # writes bot/decision.json; ~10 min on 2 cores (cold)
 
 Data, all in the repository (tests/data/README.md, tests/data/xquad/README.md):
 - XQuAD-ar (tests/data/xquad/): Arabic Wikipedia paragraphs with Arabic and parallel English
