@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.evidence import FEATURES, Question, Ranked, features, select
 from retrieval.models import Language
-from retrieval.search import CorpusView, SearchResult
+from retrieval.search import Candidate, CorpusView, SearchResult
 
 DECISION_FILE = Path(__file__).with_name("decision.json")
 QUESTION_FEATURES = (
@@ -109,9 +109,13 @@ class Decision:
 
 def rank(params: LanguageParams, question: Question, result: SearchResult, view: CorpusView) -> list[Ranked]:
     """Candidates ordered by the ranker's score."""
-    rows = features(question, result, view)
+    return rank_rows(params, result.candidates, features(question, result, view))
+
+
+def rank_rows(params: LanguageParams, candidates: Sequence[Candidate], rows: np.ndarray) -> list[Ranked]:
+    """Candidates with their feature rows, ordered by the ranker's score."""
     scores = params.ranker(rows) if len(rows) else np.zeros(0)
-    ranked = [Ranked(c, float(s), row) for c, s, row in zip(result.candidates, scores, rows)]
+    ranked = [Ranked(c, float(s), row) for c, s, row in zip(candidates, scores, rows)]
     ranked.sort(key=lambda r: r.score, reverse=True)
     return ranked
 
@@ -160,9 +164,16 @@ def decide(
     p = params.languages[language]
     ranked = rank(p, question, result, view)
     probability = answer_probability(p, question, ranked)
-    if probability >= p.answer_threshold:
-        chosen = select(ranked, limit, p.citation_margin, question.multi_source)
-        return Decision("answered", probability, tuple(chosen))
-    if probability >= p.related_threshold:
-        return Decision("related", probability, tuple(select(ranked, limit, math.inf)))
-    return Decision("not_found", probability, ())
+    kind = reply_kind(p, probability)
+    if kind == "answered":
+        return Decision(kind, probability, tuple(select(ranked, limit, p.citation_margin, question.multi_source)))
+    if kind == "related":
+        return Decision(kind, probability, tuple(select(ranked, limit, math.inf)))
+    return Decision(kind, probability, ())
+
+
+def reply_kind(params: LanguageParams, probability: float) -> Kind:
+    """The reply a probability of answering calls for, at the fitted thresholds."""
+    if probability >= params.answer_threshold:
+        return "answered"
+    return "related" if probability >= params.related_threshold else "not_found"

@@ -28,7 +28,7 @@ MIN_TRANSLATION_SIMILARITY = 0.83
 # ("Iran" ~ RN), a lowercase word must be longer ("weekend" ~ KND would match كندا).
 MIN_NAME_SKELETON = 2
 MIN_WORD_SKELETON = 4
-MAX_QUESTION_WORDS = 10  # English words embedded for the term map, rarest first
+MAX_QUESTION_WORDS = 10  # English words of a question considered (the first ten)
 
 # "covered in two articles", "in each report", "يذكر مقالان", "في كل منهما": one quote per source.
 _MULTI_SOURCE = re.compile(
@@ -120,23 +120,24 @@ def _idf(frequency: int, total: int) -> float:
 def analyse(text: str, language: Language, view: CorpusView, asks: str | None = None) -> Question:
     """Weighted terms of a question and the kind of answer it wants (read from `asks` when given:
     a follow-up resolved with the previous turn asks what its own words ask)."""
-    terms: dict[str, Term] = {}
-    vectors = None
-    if language == "ar":
-        terms = {t.text: t for t in _arabic_terms(text, view)}
-    else:
-        english, vectors = _english_terms(text, view)
-        terms = {t.text: t for t in english}
+    terms, vectors = (_arabic_terms(text, view), None) if language == "ar" else _english_terms(text, view)
+    asked = normalise(asks or text)
     return Question(
         text=text,
         language=language,
-        terms=tuple(terms.values()),
+        terms=tuple(terms),
         vectors=vectors,
         numbers=frozenset(_STANDALONE_NUMBER.findall(normalise(text))),
-        wants_number=bool(_WANTS_NUMBER.search(normalise(asks or text))),
-        wants_date=bool(_WANTS_DATE.search(normalise(asks or text))),
+        wants_number=bool(_WANTS_NUMBER.search(asked)),
+        wants_date=bool(_WANTS_DATE.search(asked)),
         multi_source=bool(_MULTI_SOURCE.search(asks or text)),
     )
+
+
+def _stem_term(term: str, view: CorpusView) -> Term:
+    """A stem that counts only as itself, weighted by how rare it is in the corpus."""
+    frequency = view.sentence_frequency.get(term, 0)
+    return Term(term, frozenset({term}), "", _idf(frequency, view.sentence_count), float(frequency > 0))
 
 
 def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
@@ -150,9 +151,8 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         term = stem(word)
         if word in stop or term in terms or not term:
             continue
-        frequency = view.sentence_frequency.get(term, 0)
-        terms[term] = Term(term, frozenset({term}), "", _idf(frequency, total), float(frequency > 0))
-        if not frequency and not word.isdigit():
+        terms[term] = _stem_term(term, view)
+        if not terms[term].strength and not word.isdigit():
             unknown[term] = word
     found = view.word_vectors(list(unknown.values())) if unknown else None
     if found is not None:
@@ -193,8 +193,8 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
         term = stem(word)  # an Arabic name typed into an English question
-        frequency = view.sentence_frequency.get(term, 0)
-        terms.append(Term(term, frozenset({term}), "", _idf(frequency, total), float(frequency > 0)))
+        if term not in {t.text for t in terms}:  # one term per stem, so each has one vector row
+            terms.append(_stem_term(term, view))
     if found is None:
         return terms, None
     row = {w: i for i, w in enumerate(embedded)}
@@ -209,26 +209,30 @@ def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]
     return bool(term.forms & sentence_stems) or (bool(term.skeleton) and skeleton_found(term.skeleton, skeletons))
 
 
-def _coverage(question: Question, sentences: Sequence[Sentence], view: CorpusView) -> tuple[float, float]:
+def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView) -> list[bool]:
+    """For each of the question's terms, whether the sentences hold it."""
+    sentence_stems = frozenset().union(*(view.stems_of(s) for s in sentences))
+    skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if question.language == "en" else frozenset()
+    return [_found(t, sentence_stems, skeletons) for t in question.terms]
+
+
+def _coverage(question: Question, found: Sequence[bool]) -> tuple[float, float]:
     """(weight share of the question's terms found, weight of the rarest found / of the rarest term)."""
     total = question.total_weight
     if not total:
         return 0.0, 0.0
-    sentence_stems = frozenset().union(*(view.stems_of(s) for s in sentences))
-    skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if question.language == "en" else frozenset()
-    found = [t.weight for t in question.terms if _found(t, sentence_stems, skeletons)]
-    return sum(found) / total, max(found, default=0.0) / max(t.weight for t in question.terms)
+    weights = [t.weight for t, hit in zip(question.terms, found) if hit]
+    return sum(weights) / total, max(weights, default=0.0) / max(t.weight for t in question.terms)
 
 
-def _soft_coverage(question: Question, sentence: Sentence, view: CorpusView) -> float:
+def _soft_coverage(question: Question, sentence: Sentence, found: Sequence[bool], coverage: float, view: CorpusView) -> float:
     """English questions: weighted mean over terms of the best cosine of a mapped word with a word
     of the sentence (a graded coverage that needs no hard translation); Arabic: coverage itself."""
     if question.vectors is None or not question.terms:
-        return _coverage(question, [sentence], view)[0]
+        return coverage
     weights = np.asarray([t.weight for t in question.terms], dtype=np.float32)
     graded = view.soft_match(question.vectors, [sentence])
-    stems_, skeletons = view.stems_of(sentence), view.skeletons_of(sentence)
-    exact = np.asarray([_found(t, stems_, skeletons) for t in question.terms], dtype=np.float32)
+    exact = np.asarray(found, dtype=np.float32)
     best = np.where(question.vectors.any(axis=1), graded, exact)  # names and digits match exactly
     return float(best @ weights / weights.sum())
 
@@ -262,13 +266,17 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
     for rank, passage in enumerate(result.passages):
         for sentence in view.sentences_in(passage.chunk):
             passage_rank.setdefault(sentence.span_id, rank)
-    soft = [_soft_coverage(question, c.sentence, view) for c in result.candidates]
+    found = [_found_terms(question, [c.sentence], view) for c in result.candidates]
+    coverages = [_coverage(question, hits) for hits in found]
+    soft = [
+        _soft_coverage(question, c.sentence, hits, coverage, view)
+        for c, hits, (coverage, _) in zip(result.candidates, found, coverages)
+    ]
     mean_soft = float(np.mean(soft))
     rows = []
-    for candidate, soft_coverage in zip(result.candidates, soft):
+    for candidate, (coverage, rarest), soft_coverage in zip(result.candidates, coverages, soft):
         sentence = candidate.sentence
-        coverage, rarest = _coverage(question, [sentence], view)
-        window, _ = _coverage(question, view.neighbourhood(sentence), view)
+        window, _ = _coverage(question, _found_terms(question, view.neighbourhood(sentence), view))
         match, missing = _type_match(question, sentence)
         rank = passage_rank.get(sentence.span_id)
         rows.append((

@@ -42,6 +42,8 @@ from bot.decision import (
     QUESTION_FEATURES,
     answer_probability,
     question_row,
+    rank_rows,
+    reply_kind,
 )
 from bot.eval_sets import SPLITS_FILE, load_items, read_texts
 from bot.evaluation import reference_spans
@@ -87,9 +89,7 @@ class CachingEmbedder(Embedder):
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if (t, is_query) not in self._cache))
         if missing:
-            vectors = self.inner.embed_query(missing[0])[None, :] if is_query and len(missing) == 1 else (
-                np.vstack([self.inner.embed_query(t) for t in missing]) if is_query else self.inner.embed_passages(missing)
-            )
+            vectors = self.inner.embed_queries(missing) if is_query else self.inner.embed_passages(missing)
             self._cache.update({(t, is_query): v for t, v in zip(missing, vectors)})
         return np.vstack([self._cache[(t, is_query)] for t in texts])
 
@@ -200,10 +200,7 @@ def _logistic(x: np.ndarray, y: np.ndarray, balanced: bool) -> Linear:
 
 
 def _ranked(params: LanguageParams, o: Observed) -> list[Ranked]:
-    scores = params.ranker(o.rows) if len(o.rows) else np.zeros(0)
-    ranked = [Ranked(c, float(s), row) for c, s, row in zip(o.candidates, scores, o.rows)]
-    ranked.sort(key=lambda r: r.score, reverse=True)
-    return ranked
+    return rank_rows(params, o.candidates, o.rows)
 
 
 def _hit(chosen: Sequence[Ranked], o: Observed) -> bool:
@@ -249,14 +246,15 @@ def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) ->
         }
         for o in (o for o in observed if o.item.lang == language):
             ranked = _ranked(p, o)
-            answered = answer_probability(p, o.question, ranked) >= p.answer_threshold
+            kind = reply_kind(p, answer_probability(p, o.question, ranked))
+            answered = kind == "answered"
             if o.item.kind == "answerable":
                 rows["answered"].append(answered)
                 rows["evidence"].append(answered and _hit(select(ranked, limit, p.citation_margin, o.question.multi_source), o))
             else:
                 rows[f"{o.item.kind}_declined"].append(not answered)
             if o.item.kind == "off_corpus":
-                rows["off_corpus_not_found"].append(answer_probability(p, o.question, ranked) < p.related_threshold)
+                rows["off_corpus_not_found"].append(kind == "not_found")
         out[language] = {k: round(float(np.mean(v)), 3) for k, v in rows.items() if v} | {
             f"n_{k}": len(v) for k, v in rows.items()
         }

@@ -76,7 +76,7 @@ class TermLexicon:
             parts.append(embedder.embed_passages(new[start : start + batch_size]))
         words = list(known) + new
         vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-        return TermLexicon(words, vectors, getattr(embedder, "name", ""))
+        return TermLexicon(words, vectors, embedder.name)
 
     def nearest(self, vectors: np.ndarray, k: int, min_similarity: float) -> list[list[tuple[str, float]]]:
         """For each query vector, up to k corpus words at least `min_similarity` close."""

@@ -58,17 +58,9 @@ def text_skeletons(words: list[str]) -> frozenset[str]:
     return frozenset().union(*(arabic_skeletons(w) for w in words))
 
 
-def skeleton_matches(target: str, skeleton: str) -> bool:
-    """Equal skeletons, or for longer names nearly equal ones (vowel-letter and spelling noise)."""
-    if target == skeleton:
-        return True
-    if len(target) < 4 or abs(len(skeleton) - len(target)) > 1:
-        return False
-    return fuzz.ratio(target, skeleton, score_cutoff=_MIN_RATIO) > 0
-
-
 def matching_skeletons(target: str, skeletons: Iterable[str]) -> list[str]:
-    """The skeletons that `target` matches (one C-speed pass over many)."""
+    """The skeletons that `target` matches: equal ones, or for longer names nearly equal ones
+    (vowel-letter and spelling noise); one C-speed pass over many."""
     if len(target) < 2:
         return []
     if len(target) < 4:
