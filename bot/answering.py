@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot import chitchat, evidence, followup, messages, prompting
 from bot.decision import Decision, DecisionParams, decide
+from bot.followup import Turn
 from bot.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator, quoted
 from bot.prompting import Passage
 from config.settings import Settings
@@ -25,6 +26,7 @@ from retrieval.search import CorpusView, HybridSearcher, SearchResult
 from retrieval.store import StoreUnavailable, VectorStore
 
 log = logging.getLogger(__name__)
+FOLLOW_UP_REACH = 2  # sentences either side of the previous reply's quotes that a follow-up may quote
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,11 @@ class Answerer:
         return self._current_searcher().view.articles[article_id].article.raw_text
 
     # -- answering -----------------------------------------------------------------------
-    def answer(self, question: str, on_text: TextCallback | None = None, context: Sequence[str] = ()) -> Answer:
+    def answer(self, question: str, on_text: TextCallback | None = None, context: Sequence[Turn] = ()) -> Answer:
         """Answer from the sources, or say they don't; never raises for an unreachable store or model.
 
         `on_text` receives the growing answer text while a language model streams it; `context`
-        holds the conversation's previous (resolved) questions, oldest first, for follow-ups.
+        holds the conversation's previous turns, oldest first, for follow-ups.
         """
         clock = _Clock()
         question = question.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> "?"
@@ -147,7 +149,7 @@ class Answerer:
         return replace(answer, resolved_question=asked.text) if asked.text != question else answer
 
     def retrieve(
-        self, question: str, language: Language, context: Sequence[str] = ()
+        self, question: str, language: Language, context: Sequence[Turn] = ()
     ) -> tuple[evidence.Question, SearchResult, CorpusView]:
         """The question's terms (read with the previous turn if it is a follow-up), the search
         result and the corpus view it came from."""
@@ -156,8 +158,10 @@ class Answerer:
         resolved = followup.resolve(question, sum(t.strength > 0 for t in alone.terms), context)
         if resolved is None:
             return alone, searcher.search(question), searcher.view
-        asked = evidence.analyse(resolved, language, searcher.view, asks=question)
-        return asked, searcher.search(resolved), searcher.view
+        previous = evidence.analyse(resolved.previous, detect_language(resolved.previous), searcher.view)
+        asked = evidence.with_previous(alone, previous)
+        near = searcher.view.around(resolved.cited, FOLLOW_UP_REACH)
+        return asked, searcher.search(resolved.text, near), searcher.view
 
     def _extractive(
         self, question: str, language: Language, decision: Decision, view: CorpusView,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot import redaction
 from bot.conversation import CONTEXT_TURNS
+from bot.followup import Turn, turn_of
 from bot.failures import OK, UNAVAILABLE, USAGE, ConfigError, UsageError, exit_code, one_line
 from config.settings import Settings, load_settings
 from retrieval.corpus import printable
@@ -120,7 +121,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         raise UsageError("ask: give a question, or --batch FILE")
     lines = _batch_questions(Path(args.batch)) if args.batch else [(1, args.question)]
     answerer, render = _ready_answerer(settings), _render(settings)
-    conversations: dict[str, list[str]] = {}  # id -> previous (resolved) questions, oldest first
+    conversations: dict[str, list[Turn]] = {}  # id -> previous turns, oldest first
     status = OK
     for number, line in lines:
         if line is None:
@@ -139,7 +140,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             continue
         context = conversations.setdefault(conversation, []) if conversation is not None else []
         answer = answerer.answer(question, context=context[-CONTEXT_TURNS:])
-        context.append(answer.resolved_question or question)
+        context.append(turn_of(answer))
         failed = answer.status == "unavailable"
         if args.json:
             obj = answer_json(answer) | ({"error": _error(UNAVAILABLE, answer.text)} if failed else {})
@@ -155,7 +156,7 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.answering import validate_question
 
     answerer, render = _ready_answerer(settings), _render(settings)
-    history: list[str] = []  # previous (resolved) questions, for follow-ups; /new clears it
+    history: list[Turn] = []  # previous turns, for follow-ups; /new clears it
     interactive = sys.stdin.isatty()
     if interactive:
         print("Isnad — ask about the articles; /new starts afresh (Ctrl-D to quit) / اسأل عن المقالات")
@@ -178,7 +179,7 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
         else:
             stream = _TokenPrinter(question)
             answer = answerer.answer(question, on_text=stream, context=history[-CONTEXT_TURNS:])
-            history.append(answer.resolved_question or question)
+            history.append(turn_of(answer))
             print(render(answer) if not stream.printed else "\n\n" + render(answer), flush=True)
             if answer.status == "unavailable":
                 status = UNAVAILABLE

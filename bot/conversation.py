@@ -5,33 +5,25 @@ follow-up questions)."""
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
 from typing import Any
 
+from bot.followup import Turn, turn_of
 from retrieval.models import Answer, Language
 
 CONTEXT_TURNS = 3
 _LANG, _ASKED, _TURNS = "lang", "asked_in", "context"
 
 
-@dataclass(frozen=True)
-class Turn:
-    """A question (as resolved, for a follow-up) and the spans its reply cited."""
-
-    question: str
-    status: str
-    cited: tuple[tuple[str, int, int], ...]  # (article id, start, end)
-
-
 def remember(chat_data: MutableMapping[str, Any], answer: Answer) -> None:
-    """Add `answer` to the chat's context, keeping the last CONTEXT_TURNS."""
-    turn = Turn(answer.resolved_question or answer.question, answer.status, tuple((c.article_id, c.start, c.end) for c in answer.citations))
-    chat_data[_TURNS] = [*chat_data.get(_TURNS, []), turn][-CONTEXT_TURNS:]
+    """Add `answer` to the chat's context, keeping the last CONTEXT_TURNS (stored as plain tuples,
+    so the persistence file does not depend on where a class lives)."""
+    turn = turn_of(answer)
+    chat_data[_TURNS] = [*chat_data.get(_TURNS, []), (turn.question, turn.cited)][-CONTEXT_TURNS:]
 
 
 def turns(chat_data: MutableMapping[str, Any]) -> list[Turn]:
     """The chat's recent turns, oldest first."""
-    return list(chat_data.get(_TURNS, []))
+    return [Turn(t[0], tuple(t[1])) for t in chat_data.get(_TURNS, []) if isinstance(t, tuple) and len(t) == 2]
 
 
 def forget(chat_data: MutableMapping[str, Any]) -> None:

@@ -38,7 +38,10 @@ QUESTION_FEATURES = (
     "best_soft_gain",
     "known_share",
     "term_count",
+    "similarity_spread",
+    "article_standout",
 )
+SPREAD_RANK = 10  # the best similarity is compared with the tenth best
 Kind = Literal["answered", "related", "not_found"]
 
 
@@ -121,12 +124,16 @@ def rank_rows(params: LanguageParams, candidates: Sequence[Candidate], rows: np.
 
 
 def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
-    """The answer model's input: how good the best sentences are, and how on-topic the question is."""
+    """The answer model's input: how good the best sentences are, how far the best stands out from
+    the other candidates (and from the rest of its own article), and how on-topic the question is."""
     if not ranked:
         return np.zeros(len(QUESTION_FEATURES), dtype=np.float32)
     column = {name: i for i, name in enumerate(FEATURES)}
     best = ranked[0].row
     second = ranked[1].score if len(ranked) > 1 else ranked[0].score - 5.0
+    similarities = sorted((r.candidate.similarity for r in ranked), reverse=True)
+    article = ranked[0].sentence.article_id
+    same_article = [r.candidate.similarity for r in ranked if r.sentence.article_id == article]
     return np.asarray(
         (
             ranked[0].score,
@@ -141,6 +148,8 @@ def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
             best[column["soft_gain"]],
             question.known_share,
             math.log(1 + len(question.terms)),
+            similarities[0] - similarities[min(SPREAD_RANK, len(similarities)) - 1],
+            similarities[0] - float(np.median(same_article)),
         ),
         dtype=np.float32,
     )

@@ -13,11 +13,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from retrieval.arabic import normalise, stem, stopwords, tokens
+from retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens
 from retrieval.models import Language, Sentence
 from retrieval.search import Candidate, CorpusView, SearchResult
 from retrieval.transliteration import latin_skeleton, skeleton_found
@@ -59,8 +59,10 @@ _MONTHS = (
     "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|"
     "ايار|حزيران|تموز|اب|ايلول|تشرين|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|القرن|عام|سنه"
 )
-_HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|\s)(?:[وفبل]?(?:ال)?)(?:{_MONTHS})(?:\s|$)")
+# Month names stand between spaces, slashes or brackets ("في يوليو/تموز الماضي").
+_HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|[\s/(])(?:[وفبل]?(?:ال)?)(?:{_MONTHS})(?=[\s/)،,.]|$)")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
+_LEADING_ARTICLE_DIGITS = re.compile(r"^ال(?=\d)")  # "الـ20" -> 20
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+")
 
 FEATURES = (
@@ -134,6 +136,27 @@ def analyse(text: str, language: Language, view: CorpusView, asks: str | None = 
     )
 
 
+def with_previous(question: Question, previous: Question) -> Question:
+    """A follow-up read with the previous question, analysed in its own language (an English
+    question's names still match by skeleton after an Arabic follow-up): its terms join the
+    follow-up's; what is asked stays the follow-up's."""
+    own = {t.text for t in question.terms}
+    added = [t for t in previous.terms if t.text not in own]
+    vectors = None
+    if question.vectors is not None or previous.vectors is not None:
+        width = (question.vectors if question.vectors is not None else previous.vectors).shape[1]  # type: ignore[union-attr]
+        rows = [_rows(question, width), _rows(previous, width)[[t.text not in own for t in previous.terms]]]
+        vectors = np.vstack(rows)
+    return replace(question, text=f"{question.text} — {previous.text}", terms=question.terms + tuple(added), vectors=vectors)
+
+
+def _rows(question: Question, width: int) -> np.ndarray:
+    """The question's word vectors, or zero rows (exact matching only) when it has none."""
+    if question.vectors is not None:
+        return question.vectors
+    return np.zeros((len(question.terms), width), dtype=np.float32)
+
+
 def _stem_term(term: str, view: CorpusView) -> Term:
     """A stem that counts only as itself, weighted by how rare it is in the corpus."""
     frequency = view.sentence_frequency.get(term, 0)
@@ -143,13 +166,12 @@ def _stem_term(term: str, view: CorpusView) -> Term:
 def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
     """Stems of the question; a word the corpus never uses (dialect, a typo, another spelling)
     also counts as its nearest corpus words ("بالتلفون" ~ هاتفيا)."""
-    stop = stopwords()
     total = view.sentence_count
     terms: dict[str, Term] = {}
     unknown: dict[str, str] = {}
     for word in tokens(text):
-        term = stem(word)
-        if word in stop or term in terms or not term:
+        term = _LEADING_ARTICLE_DIGITS.sub("", stem(word))
+        if is_function_word(word) or term in terms or not term:
             continue
         terms[term] = _stem_term(term, view)
         if not terms[term].strength and not word.isdigit():
@@ -212,7 +234,7 @@ def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]
 def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView) -> list[bool]:
     """For each of the question's terms, whether the sentences hold it."""
     sentence_stems = frozenset().union(*(view.stems_of(s) for s in sentences))
-    skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if question.language == "en" else frozenset()
+    skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if any(t.skeleton for t in question.terms) else frozenset()
     return [_found(t, sentence_stems, skeletons) for t in question.terms]
 
 

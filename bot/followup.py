@@ -2,16 +2,20 @@
 
 "ومتى وقعت؟" after "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟" asks about the partnership; "and who
 else?" means nothing alone. Offline, such a question is resolved by appending the previous
-(resolved) question, so search and the decision see its key terms; the reply keeps the new
-question's language and the kind of answer it asks for. A self-contained question ignores the context.
+(resolved) question, so search and the decision see its key terms, and it is answered from the
+articles the previous reply cited (the sentences around its quotes are always candidates); the
+reply keeps the new question's language and the kind of answer it asks for. A self-contained
+question ignores the context.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from retrieval.arabic import normalise
+from retrieval.models import Answer
 
 # Openings that continue a conversation: "and when…", "what about…", "ومتى…", "طيب وين…", "وشو عن…".
 _CONTINUES = re.compile(
@@ -28,8 +32,33 @@ _POINTS_BACK = re.compile(
     r"|(?:^|\s)(?:هو|هي|هم|هذا|هذه|ذلك|تلك|هناك|دي|ده|هاد|هاي)(?:\s|$|[؟?])",
     re.IGNORECASE,
 )
+CitedSpan = tuple[str, int, int]  # (article id, start, end) of a quote
 MAX_TERMS_OF_A_FRAGMENT = 2  # a question with this few key terms is a fragment when it points back
 MAX_WORDS_OF_A_CONTINUATION = 7  # a short Arabic question opening with و/ف ("وايران قالت ايه؟") continues
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A previous question (as resolved, for a follow-up) and the spans its reply quoted."""
+
+    question: str
+    cited: tuple[CitedSpan, ...] = ()
+
+
+def turn_of(answer: Answer) -> Turn:
+    """What a conversation keeps of an answered question."""
+    cited = tuple((c.article_id, c.start, c.end) for c in answer.citations)
+    return Turn(answer.resolved_question or answer.question, cited)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A follow-up read with the previous turn: the text to search, the previous question and
+    the spans its reply quoted."""
+
+    text: str
+    previous: str
+    cited: tuple[CitedSpan, ...]
 
 
 def leans_on_previous(question: str, key_terms: int) -> bool:
@@ -42,8 +71,10 @@ def leans_on_previous(question: str, key_terms: int) -> bool:
     return key_terms == 0 or (key_terms <= MAX_TERMS_OF_A_FRAGMENT and bool(_POINTS_BACK.search(text)))
 
 
-def resolve(question: str, key_terms: int, previous: Sequence[str]) -> str | None:
-    """The question read with the last turn's (resolved) question, or None if it stands alone."""
+def resolve(question: str, key_terms: int, previous: Sequence[Turn]) -> Resolved | None:
+    """The question read with the last turn (its resolved question and what its reply quoted),
+    or None if it stands alone."""
     if not previous or not leans_on_previous(question, key_terms):
         return None
-    return f"{question.strip()} — {previous[-1].strip()}"
+    last = previous[-1]
+    return Resolved(f"{question.strip()} — {last.question.strip()}", last.question.strip(), last.cited)

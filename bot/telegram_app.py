@@ -287,7 +287,7 @@ class IsnadBot:
         await self._typing(context, message.chat.id)
         draft = _Draft(message, self._reply, language)
         pump = asyncio.create_task(draft.pump())
-        previous = [t.question for t in conversation.turns(context.chat_data)] if _continues(message, context) else []
+        previous = conversation.turns(context.chat_data) if _continues(message, context) else []
         try:
             answer = await asyncio.to_thread(self.answerer.answer, question, draft.update, previous)
         finally:

@@ -55,7 +55,12 @@ _DIALECT_WORDS = (
     "كام", "قديش", "اديش", "ازاي", "إزاي", "كيفاش", "شلون", "رح", "راح", "عم", "هيك", "اللي", "ده", "دي",
     "دا", "دول", "ايه", "إيه", "بدي", "بدك", "عايز", "عاوز", "حد", "يعني", "بتاع", "هاد", "هادا", "هادي",
     "هدول", "مش", "مو", "مب", "شي", "اشي", "حاجة", "كمان", "برضو", "بس", "اللى", "إللي", "إلي", "الي",
+    "دلوقتي", "دلوقت", "هلق", "هلأ", "هسه", "هسا", "حدا", "حدش", "كده", "كدا", "هيك", "زي", "اوي", "قوي",
+    "بقى", "بقا", "لسه", "لسا", "عشان", "علشان", "مشان", "منشان", "كتير", "شوي", "شوية", "بالظبط", "بالضبط",
+    "طيب", "يلا", "ياخي", "يا", "والله", "صح", "ايوه", "اه", "اصلا", "تحديدا", "بالزبط", "شلون", "شكون",
 )
+# One-letter proclitics (and, so, with, for, like) a dialect question word may carry: "بإيش", "وشو".
+_PROCLITIC = re.compile(r"^[وفبلك](?=\w\w)")
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +68,12 @@ def stopwords() -> frozenset[str]:
     """Arabic and English function words and question words, normalised like tokens."""
     words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS)
     return frozenset(normalise(w) for w in words)
+
+
+def is_function_word(token: str) -> bool:
+    """A normalised token that carries no topic: a stop word, also behind one proclitic ("بايش")."""
+    stop = stopwords()
+    return token in stop or _PROCLITIC.sub("", token) in stop
 
 
 def stem(token: str) -> str:

@@ -96,6 +96,19 @@ class CorpusView:
         after = self._next.get(sentence.span_id)
         return [s for s in (before, sentence, after) if s is not None]
 
+    def around(self, spans: Sequence[tuple[str, int, int]], reach: int) -> list[Sentence]:
+        """Quotable sentences overlapping the (article id, start, end) spans, with `reach`
+        sentences either side of each."""
+        found: dict[str, Sentence] = {}
+        for article_id, start, end in spans:
+            indexed = self.articles.get(article_id)
+            sentences = indexed.sentences if indexed else ()
+            hits = [i for i, s in enumerate(sentences) if s.start < end and start < s.end]
+            for i in range(min(hits, default=0) - reach, max(hits, default=-reach - 1) + reach + 1):
+                if 0 <= i < len(sentences) and sentences[i].quotable:
+                    found[sentences[i].span_id] = sentences[i]
+        return list(found.values())
+
     def skeleton_count(self, skeleton: str) -> int:
         """How many sentences hold a word with this consonant skeleton (or a near match)."""
         if skeleton not in self._skeleton_cache:
@@ -171,7 +184,9 @@ class HybridSearcher:
         self.view = view
         self.settings = settings
 
-    def search(self, question: str) -> SearchResult:
+    def search(self, question: str, near: Sequence[Sentence] = ()) -> SearchResult:
+        """Passages and candidate sentences for a question; `near` sentences are candidates too
+        (a follow-up's previous quotes and their neighbours)."""
         vector = self.embedder.embed_query(question)
         wide = self.settings.top_chunks * 2
         dense = [h.span_id for h in self.store.query(CHUNKS, vector, wide) if self.view.is_current(h)]
@@ -179,13 +194,15 @@ class HybridSearcher:
         fused = reciprocal_rank_fusion([dense, lexical])
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: self.settings.top_chunks]
         passages = tuple(Passage(chunk, fused[i]) for i in best if (chunk := self.view.chunk(i)))
-        return SearchResult(passages, self._candidates(vector, passages))
+        return SearchResult(passages, self._candidates(vector, passages, near))
 
-    def _candidates(self, vector: np.ndarray, passages: Sequence[Passage]) -> tuple[Candidate, ...]:
-        """Quotable sentences of the passages plus the nearest sentences overall, with similarities."""
+    def _candidates(self, vector: np.ndarray, passages: Sequence[Passage], near: Sequence[Sentence]) -> tuple[Candidate, ...]:
+        """Quotable sentences of the passages, the `near` ones and the nearest sentences overall,
+        with similarities."""
         wanted = dict.fromkeys(
             s.span_id for p in passages for s in self.view.sentences_in(p.chunk) if s.quotable
         )
+        wanted.update(dict.fromkeys(s.span_id for s in near))
         hits = self.store.query(SENTENCES, vector, self.settings.top_chunks * 2)
         similarity = {
             h.span_id: h.similarity

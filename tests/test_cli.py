@@ -19,8 +19,8 @@ ANSWER_KEYS = {"question", "language", "answered", "status", "answer", "citation
 STATUSES = {"answered", "related", "not_found", "chitchat", "unavailable"}
 CITATION_KEYS = {"n", "article", "title", "publisher", "quote", "start", "end"}
 AR_QUESTION = "من هو نظير نيكولاي باتروشيف الإيراني الذي التقاه في طهران؟"
-EN_QUESTION = "How long is the strategic partnership that Putin and Pezeshkian signed?"
-WEATHER = "What will the weather be like in Moscow this weekend?"
+EN_QUESTION = "In which Russian region did Russia and Iran set up a factory in 2023 to manufacture Iranian drones?"
+OFF_TOPIC = "What is the recipe for a chocolate cake?"
 
 
 def run(data_dir: Path, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
@@ -94,7 +94,7 @@ def test_ask_json_english_question_quotes_arabic(core_cli_index) -> None:
 
 def test_ask_json_unanswerable_question_cites_nothing(core_cli_index) -> None:
     data_dir, _ = core_cli_index
-    obj = json.loads(run(data_dir, "ask", "--json", WEATHER).stdout)
+    obj = json.loads(run(data_dir, "ask", "--json", OFF_TOPIC).stdout)
     _check_answer(obj)
     assert obj["language"] == "en"
     assert obj["answered"] is False and obj["citations"] == [] and obj["status"] == "not_found"
@@ -115,7 +115,7 @@ def test_ask_json_small_talk_is_chitchat_not_a_refusal(core_cli_index) -> None:
 
 def test_ask_batch_prints_one_json_line_per_question(core_cli_index, tmp_path: Path) -> None:
     data_dir, _ = core_cli_index
-    questions = [AR_QUESTION, EN_QUESTION, WEATHER]
+    questions = [AR_QUESTION, EN_QUESTION, OFF_TOPIC]
     batch = tmp_path / "questions.txt"
     batch.write_text("\n".join(questions[:2]) + "\n\n" + questions[2] + "\n", encoding="utf-8")
     done = run(data_dir, "ask", "--json", "--batch", str(batch))

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import followup, messages
-from bot.answering import Answerer
+from bot import evidence, followup, messages
+from bot.answering import FOLLOW_UP_REACH, Answerer
+from bot.followup import Turn
 from tests.conftest import ISNAD, core_cli_env
 
 FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"
@@ -37,15 +38,32 @@ def test_what_leans_on_the_previous_turn(question: str, key_terms: int, leans: b
 
 
 def test_resolve_needs_a_previous_turn() -> None:
+    cited = (("003_c4a9f35214ecb214", 10, 80),)
     assert followup.resolve(THEN_AR, 1, []) is None
-    assert followup.resolve(THEN_AR, 1, ["أ", FIRST_AR]) == f"{THEN_AR} — {FIRST_AR}"
+    resolved = followup.resolve(THEN_AR, 1, [Turn("أ"), Turn(FIRST_AR, cited)])
+    assert resolved == followup.Resolved(f"{THEN_AR} — {FIRST_AR}", FIRST_AR, cited)
+
+
+def test_the_previous_question_keeps_its_own_language(core_answerer: Answerer) -> None:
+    """An Arabic follow-up to an English question still finds the English names by skeleton."""
+    asked, result, view = core_answerer.retrieve("ومتى وقعوها؟", "ar", [Turn("what did putin and pezeshkian sign")])
+    [name] = [t for t in asked.terms if t.text == "pezeshkian"]
+    assert name.skeleton
+    assert any(evidence.features(asked, result, view)[:, evidence.FEATURES.index("coverage")] > 0)
+
+
+def test_a_follow_up_may_quote_the_sentences_around_the_previous_quotes(core_answerer: Answerer) -> None:
+    first = core_answerer.answer(FIRST_AR)
+    _, result, view = core_answerer.retrieve(THEN_EN, "en", [followup.turn_of(first)])
+    around = {s.span_id for s in view.around(followup.turn_of(first).cited, FOLLOW_UP_REACH)}
+    assert around and around <= {c.sentence.span_id for c in result.candidates}
 
 
 @pytest.mark.parametrize("follow", [THEN_AR, THEN_EN])
 def test_a_follow_up_is_answered_from_the_previous_topic(core_answerer: Answerer, follow: str) -> None:
     alone = core_answerer.answer(follow)
     assert not any(SIGNED_ON in c.quote for c in alone.citations if alone.answered)
-    answer = core_answerer.answer(follow, context=[FIRST_AR])
+    answer = core_answerer.answer(follow, context=[followup.turn_of(core_answerer.answer(FIRST_AR))])
     assert answer.resolved_question.startswith(follow) and FIRST_AR in answer.resolved_question
     assert answer.language == ("ar" if follow == THEN_AR else "en")  # the reply keeps the new question's language
     assert answer.status in ("answered", "related") and any(SIGNED_ON in c.quote for c in answer.citations)
@@ -53,7 +71,7 @@ def test_a_follow_up_is_answered_from_the_previous_topic(core_answerer: Answerer
 
 def test_a_self_contained_question_ignores_the_context(core_answerer: Answerer) -> None:
     question = "من هو نظير نيكولاي باتروشيف الإيراني الذي التقاه في طهران؟"
-    alone, in_context = core_answerer.answer(question), core_answerer.answer(question, context=[FIRST_AR])
+    alone, in_context = core_answerer.answer(question), core_answerer.answer(question, context=[Turn(FIRST_AR)])
     assert in_context.resolved_question == ""
     assert (in_context.status, in_context.citations) == (alone.status, alone.citations)
 

@@ -228,7 +228,7 @@ def test_interrupted_ingest_leaves_previous_index_usable(core_killed_ingest, tmp
     assert {"patrushev", "treaty"} <= set(manifest["articles"])
     answerer = _answerer(data, corpus, core_embedder)
     answer = answerer.answer("كم مدة الشراكة الاستراتيجية التي وقعها بوتين وبيزيشكيان؟")
-    assert answer.answered and answer.citations
+    assert answer.status in ("answered", "related") and answer.citations  # the old index still finds and quotes
     for citation in answer.citations:
         assert answerer.article_text(citation.article_id)[citation.start : citation.end] == citation.quote
 

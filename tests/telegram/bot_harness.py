@@ -19,7 +19,7 @@ TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 AR_QUESTION = "من هو نظير نيكولاي باتروشيف الإيراني الذي التقاه في طهران؟"
 EN_QUESTION = "In which Russian region did Russia and Iran set up a factory in 2023 to manufacture Iranian drones?"
-UNANSWERABLE = "What will the weather be like in Moscow this weekend?"
+UNANSWERABLE = "What is the recipe for a chocolate cake?"  # off topic: "not found"
 
 
 def bot_settings(answerer: Answerer, api_url: str, token: str = TOKEN, **bot: Any) -> Settings:
