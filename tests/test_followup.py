@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import followup, messages
-from bot.answering import Answerer
+from isnad.bot.answer import followup, messages
+from isnad.bot.answer.answering import Answerer
 from tests.conftest import ISNAD, core_cli_env
 
 FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"

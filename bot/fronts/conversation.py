@@ -8,7 +8,8 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from retrieval.models import Answer, Language
+from isnad.bot.answer.types import Answer
+from isnad.retrieval.models import Language
 
 CONTEXT_TURNS = 3
 _LANG, _ASKED, _TURNS = "lang", "asked_in", "context"
