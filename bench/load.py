@@ -34,14 +34,14 @@ sys.path[:0] = [str(REPO), str(REPO / "tests" / "telegram")]
 from bot_harness import TOKEN, Harness, bot_settings, running  # noqa: E402
 from fake_bot_api import FakeBotAPI, message_update  # noqa: E402
 
-from bot import formatting  # noqa: E402
-from bot.answering import Answerer  # noqa: E402
-from bot.replies import compose  # noqa: E402
-from bot.telegram_app import build_application  # noqa: E402
-from bot.titles import EnglishTitles  # noqa: E402
-from config.settings import Settings, load_settings  # noqa: E402
-from retrieval.embedders import Embedder  # noqa: E402
-from retrieval.models import Answer  # noqa: E402
+from isnad.bot.answer.answering import Answerer  # noqa: E402
+from isnad.bot.answer.types import Answer  # noqa: E402
+from isnad.bot.fronts import formatting  # noqa: E402
+from isnad.bot.fronts.replies import compose  # noqa: E402
+from isnad.bot.fronts.telegram_app import build_application  # noqa: E402
+from isnad.bot.fronts.titles import EnglishTitles  # noqa: E402
+from isnad.retrieval.embedders import Embedder  # noqa: E402
+from isnad.settings import Settings, load_settings  # noqa: E402
 
 SEEDS = REPO / "seeds"
 QUESTIONS = [json.loads(line)["question"] for line in (REPO / "tests" / "data" / "questions.jsonl")
@@ -76,7 +76,7 @@ class Asked:
 
 
 def expected_messages(answer: Answer, settings: Settings) -> list[str]:
-    """The HTML messages the bot sends for an Answer (as bot.telegram_app._send_answer renders it)."""
+    """The HTML messages the bot sends for an Answer (as isnad.bot.fronts.telegram_app._send_answer renders it)."""
     model = settings.llm.provider != "extractive"
     return formatting.render_reply(compose(answer, None, EnglishTitles(settings.data_dir), model))
 

@@ -18,8 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from retrieval.chunking import split_sentences  # noqa: E402
-from retrieval.corpus import content_lines  # noqa: E402
+from isnad.retrieval.chunking import split_sentences  # noqa: E402
+from isnad.retrieval.corpus import content_lines  # noqa: E402
 
 FURNITURE = ["زر الذهاب إلى الأعلى", "شارك القصة", "تابع القراءة", "سيرجي عليموف | لحظة | صور جيتي"]
 

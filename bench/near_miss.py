@@ -3,7 +3,7 @@
     python3 bench/near_miss.py tests/data/xquad/questions.jsonl OUT [-k 2]
     python3 bench/near_miss.py tests/data/questions.jsonl OUT [--corpus seeds]
 
-How the corpora are cut: bot/near_miss.py.
+How the corpora are cut: bot/answer/near_miss.py.
 
 Every question written is marked "answerable": false, "near_miss": true (XQuAD offsets become
 null). OUT gets <name>/corpus/ (articles + articles.toml), <name>/questions.jsonl (and the source's
@@ -24,9 +24,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.eval_sets import NEAR_MISS_MANIFEST, SPLITS_FILE, EvalSetError, detect_format, load_items, read_texts  # noqa: E402
-from bot.near_miss import NearMissCorpus, golden_corpora, xquad_corpora  # noqa: E402
-from retrieval.metadata import METADATA_FILE  # noqa: E402
+from isnad.bot.answer.eval_sets import NEAR_MISS_MANIFEST, SPLITS_FILE, EvalSetError, detect_format, load_items, read_texts  # noqa: E402
+from isnad.bot.answer.near_miss import NearMissCorpus, golden_corpora, xquad_corpora  # noqa: E402
+from isnad.retrieval.metadata import METADATA_FILE  # noqa: E402
 
 
 # -- output ----------------------------------------------------------------------------------

@@ -24,8 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import formatting, messages  # noqa: E402
-from config.settings import load_settings  # noqa: E402
+from isnad.bot.answer import messages  # noqa: E402
+from isnad.bot.fronts import formatting  # noqa: E402
+from isnad.settings import load_settings  # noqa: E402
 
 PAGE = """<!doctype html><meta charset="utf-8"><style>
 body {{ background: #8fb88a; margin: 0; padding: 16px; font: 15px/1.35 "Noto Sans", "Noto Sans Arabic", "DejaVu Sans", sans-serif; }}
@@ -155,9 +156,9 @@ def main() -> None:
         text = messages.help_text(args.help_text, titles[::-1] if args.help_text == "en" else titles, "isnad_bot")
         parts = [formatting.text_html(text, args.help_text)]
     else:
-        from bot.answering import Answerer
-        from bot.replies import compose
-        from bot.titles import EnglishTitles
+        from isnad.bot.answer.answering import Answerer
+        from isnad.bot.fronts.replies import compose
+        from isnad.bot.fronts.titles import EnglishTitles
 
         settings = load_settings()
         answer = Answerer(settings).answer(args.ask)

@@ -42,9 +42,9 @@ def _server_peak_mb(pid: int) -> int:
 
 def measure(corpus: Path, mode: str, rounds: int) -> dict:
     """All figures for one corpus in one mode, in this process."""
-    from bot.answering import Answerer
-    from config.settings import load_settings
-    from retrieval.embedders import load_embedder
+    from isnad.bot.answer.answering import Answerer
+    from isnad.retrieval.embedders import load_embedder
+    from isnad.settings import load_settings
     from tests.scale.conftest import ChromaServer, free_port
 
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]

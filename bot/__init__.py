@@ -1,0 +1,1 @@
+"""Isnad's bot: the answer step (isnad.bot.answer) and the fronts that show it (isnad.bot.fronts)."""

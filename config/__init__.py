@@ -1,1 +1,1 @@
-"""Isnad configuration: typed settings loaded once at start-up."""
+"""Data only: default.toml (the default settings) and example.env, read by isnad.settings."""

@@ -12,7 +12,7 @@ from functools import lru_cache
 import Stemmer
 import stopwordsiso
 
-from retrieval.models import Language
+from isnad.retrieval.models import Language
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # + tatweel
 _LETTER_MAP = str.maketrans(

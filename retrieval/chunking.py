@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from retrieval.corpus import Line
-from retrieval.models import Chunk, Sentence
+from isnad.retrieval.corpus import Line
+from isnad.retrieval.models import Chunk, Sentence
 
 MAX_SENTENCE_CHARS = 320
 MIN_QUOTABLE_WORDS = 6

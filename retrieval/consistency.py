@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from retrieval.manifest import Manifest
-from retrieval.search import index_article
-from retrieval.store import CHUNKS, SENTENCES, VectorStore
+from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.search import index_article
+from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.models import Article, ArticleMeta
+from isnad.retrieval.models import Article, ArticleMeta
 
 ARTICLE_SUFFIX = ".txt"
 MAX_ARTICLE_BYTES = 5_000_000

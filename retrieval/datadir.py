@@ -18,7 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from retrieval.manifest import JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_DIR
+from isnad.retrieval.manifest import JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_DIR
 
 MARKER_FILE = ".isnad-data-dir"
 LOCK_FILE = "write.lock"

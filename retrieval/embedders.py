@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from config.settings import EmbeddingSettings
+from isnad.settings import EmbeddingSettings
 
 E5_QUERY_PREFIX = "query: "
 E5_PASSAGE_PREFIX = "passage: "

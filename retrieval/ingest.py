@@ -10,14 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.chunking import chunk_sentences
-from retrieval.corpus import iter_articles, printable
-from retrieval.embedders import Embedder
-from retrieval.manifest import Entry, Manifest
-from retrieval.metadata import METADATA_FILE, MetadataError, read_metadata
-from retrieval.models import Article, ArticleMeta
-from retrieval.search import index_article
-from retrieval.store import CHUNKS, SENTENCES, VectorStore
+from isnad.retrieval.chunking import chunk_sentences
+from isnad.retrieval.corpus import iter_articles, printable
+from isnad.retrieval.embedders import Embedder
+from isnad.retrieval.manifest import Entry, Manifest
+from isnad.retrieval.metadata import METADATA_FILE, MetadataError, read_metadata
+from isnad.retrieval.models import Article, ArticleMeta
+from isnad.retrieval.search import index_article
+from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
 
 log = logging.getLogger(__name__)
 # Progress is committed (manifest saved) after this many articles or seconds, so a killed run resumes.

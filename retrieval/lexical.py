@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import bm25s
 import numpy as np
 
-from retrieval.arabic import stems
+from isnad.retrieval.arabic import stems
 
 # bm25s sets its logger to DEBUG on import; let the application's logging level decide.
 logging.getLogger("bm25s").setLevel(logging.NOTSET)

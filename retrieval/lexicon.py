@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.arabic import stopwords, tokens
-from retrieval.embedders import Embedder
-from retrieval.manifest import Manifest
+from isnad.retrieval.arabic import stopwords, tokens
+from isnad.retrieval.embedders import Embedder
+from isnad.retrieval.manifest import Manifest
 
 LEXICON_FILE = "terms.npz"
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064a]{3,}$")

@@ -14,7 +14,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from retrieval.models import Article, ArticleMeta
+from isnad.retrieval.models import Article, ArticleMeta
 
 MANIFEST_FILE = "manifest.json"
 JOURNAL_FILE = "ingest.journal"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from retrieval.models import ArticleMeta
+from isnad.retrieval.models import ArticleMeta
 
 METADATA_FILE = "articles.toml"
 

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from config.settings import SearchSettings
-from retrieval.arabic import stems, tokens
-from retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
-from retrieval.corpus import content_lines
-from retrieval.embedders import Embedder
-from retrieval.lexical import LexicalIndex
-from retrieval.lexicon import TermLexicon
-from retrieval.manifest import Manifest
-from retrieval.models import Article, Chunk, Passage, Sentence
-from retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
-from retrieval.transliteration import matching_skeletons, text_skeletons
+from isnad.retrieval.arabic import stems, tokens
+from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
+from isnad.retrieval.corpus import content_lines
+from isnad.retrieval.embedders import Embedder
+from isnad.retrieval.lexical import LexicalIndex
+from isnad.retrieval.lexicon import TermLexicon
+from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
+from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
+from isnad.retrieval.transliteration import matching_skeletons, text_skeletons
+from isnad.settings import SearchSettings
 
 RRF_K = 60
 
@@ -160,7 +160,7 @@ class Candidate:
 class SearchResult:
     """Passages (fused ranking) and the sentence candidates drawn from them."""
 
-    passages: tuple[Passage, ...]
+    passages: tuple[RetrievedChunk, ...]
     candidates: tuple[Candidate, ...]
 
 
@@ -193,10 +193,12 @@ class HybridSearcher:
         lexical = [self.view.chunks[i].span_id for i, _ in self.view.lexical.top(question, wide)]
         fused = reciprocal_rank_fusion([dense, lexical])
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: self.settings.top_chunks]
-        passages = tuple(Passage(chunk, fused[i]) for i in best if (chunk := self.view.chunk(i)))
+        passages = tuple(RetrievedChunk(chunk, fused[i]) for i in best if (chunk := self.view.chunk(i)))
         return SearchResult(passages, self._candidates(vector, passages, near))
 
-    def _candidates(self, vector: np.ndarray, passages: Sequence[Passage], near: Sequence[Sentence]) -> tuple[Candidate, ...]:
+    def _candidates(
+        self, vector: np.ndarray, passages: Sequence[RetrievedChunk], near: Sequence[Sentence]
+    ) -> tuple[Candidate, ...]:
         """Quotable sentences of the passages, the `near` ones and the nearest sentences overall,
         with similarities."""
         wanted = dict.fromkeys(

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from config.settings import ChromaSettings
-from retrieval.embedders import Embedder
-from retrieval.models import Span
+from isnad.retrieval.embedders import Embedder
+from isnad.retrieval.models import Span
+from isnad.settings import ChromaSettings
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def drop_collections(settings: ChromaSettings, data_dir: Path) -> None:
 
 def staging_settings(settings: ChromaSettings) -> ChromaSettings:
     """Where a rebuild writes its new store: a folder beside the index (embedded, see
-    retrieval.datadir) or, on a server, collections under a staging prefix."""
+    isnad.retrieval.datadir) or, on a server, collections under a staging prefix."""
     if not settings.host:
         return settings
     return settings.model_copy(update={"collection_prefix": f"{settings.collection_prefix}_{STAGING_SUFFIX}"})
@@ -120,7 +120,7 @@ def staging_settings(settings: ChromaSettings) -> ChromaSettings:
 
 def promote_staging(settings: ChromaSettings, data_dir: Path, embedder: Embedder) -> None:
     """On a server, make the staging collections the ones in use (idempotent; embedded stores
-    are folders, swapped by retrieval.datadir)."""
+    are folders, swapped by isnad.retrieval.datadir)."""
     if not settings.host:
         return
     client, existing = _server_collections(settings, data_dir)

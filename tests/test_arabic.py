@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.arabic import detect_language, normalise, stems, tokens
+from isnad.retrieval.arabic import detect_language, normalise, stems, tokens
 
 
 @pytest.mark.parametrize(

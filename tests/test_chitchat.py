@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import chitchat
+from isnad.bot.answer import chitchat
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import messages
-from retrieval.arabic import detect_language
+from isnad.bot.answer import messages
+from isnad.retrieval.arabic import detect_language
 from tests.conftest import ISNAD, SEEDS, core_cli_env, core_questions, core_seed_texts
 
 pytestmark = pytest.mark.slow

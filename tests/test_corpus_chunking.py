@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retrieval.chunking import MAX_SENTENCE_CHARS, make_chunks, split_sentences
-from retrieval.corpus import content_lines, is_boilerplate
+from isnad.retrieval.chunking import MAX_SENTENCE_CHARS, make_chunks, split_sentences
+from isnad.retrieval.corpus import content_lines, is_boilerplate
 from tests.conftest import core_seed_texts
 
 SEED_TEXTS = core_seed_texts()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import fitting
-from bot.answering import Answerer
-from bot.decision import DECISION_FILE, DecisionParams, decide
+from isnad.bot.answer import fitting
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.decision import DECISION_FILE, DecisionParams, decide
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 def test_the_shipped_parameters_load_and_say_how_they_were_made() -> None:
     params = DecisionParams.load()
     assert set(params.languages) == {"ar", "en"}
-    assert params.provenance["command"].startswith("python -m bot.fitting")
+    assert params.provenance["command"].startswith("python -m isnad.bot.answer.fitting")
     for p in params.languages.values():
         assert 0.0 < p.related_threshold <= p.answer_threshold < 1.0
 
@@ -70,8 +70,8 @@ def test_fitting_on_a_small_slice_writes_parameters_that_decline_its_near_misses
 
 def test_a_related_reply_reaches_json_and_the_terminal_as_not_an_answer(core_seed_dir: Path, core_embedder) -> None:  # noqa: ANN001
     """The real pipeline, with thresholds that make every reply "related": not claimed, passages shown."""
-    from bot import messages
-    from bot.rendering import answer_json, answer_text
+    from isnad.bot.answer import messages
+    from isnad.bot.fronts.rendering import answer_json, answer_text
     from tests.conftest import core_make_settings, core_seed_texts
 
     answerer = Answerer(core_make_settings(core_seed_dir), embedder=core_embedder, decision=_with_thresholds(1.01, 0.0))

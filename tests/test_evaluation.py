@@ -1,4 +1,4 @@
-"""Scoring (bot/evaluation.py) on hand-built answers, `evaluate` with the real Answerer, and `isnad eval`
+"""Scoring (bot/answer/evaluation.py) on hand-built answers, `evaluate` with the real Answerer, and `isnad eval`
 on a small XQuAD slice with its near-miss corpora."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Answerer
-from bot.evaluation import evaluate, score_item, summarise
-from retrieval.models import Answer, Citation
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.evaluation import evaluate, score_item, summarise
+from isnad.bot.answer.types import Answer, Citation
 from tests.conftest import ISNAD, core_cli_env, core_questions, core_seed_texts
-from bot.eval_sets import load_set
+from isnad.bot.answer.eval_sets import load_set
 from tests.test_near_miss import PER_ARTICLE, make_xquad_slice, run_near_miss
 
 TEXT = "Ahmad went to Cairo. He met Sara there on Monday. They talked about the river."

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot import evidence
-from bot.answering import Answerer
-from retrieval.arabic import stems
-from retrieval.models import Sentence
-from retrieval.search import Candidate
+from isnad.bot.answer import evidence
+from isnad.bot.answer.answering import Answerer
+from isnad.retrieval.arabic import stems
+from isnad.retrieval.models import Sentence
+from isnad.retrieval.search import Candidate
 
 
 def _ranked(article: str, start: int, score: float, text: str | None = None) -> evidence.Ranked:

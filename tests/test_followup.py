@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import evidence, followup, messages
-from bot.answering import FOLLOW_UP_REACH, Answerer
-from bot.followup import Turn
+from isnad.bot.answer import evidence, followup, messages
+from isnad.bot.answer.answering import FOLLOW_UP_REACH, Answerer
+from isnad.bot.answer.followup import Turn
 from tests.conftest import ISNAD, core_cli_env
 
 FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Answerer
-from retrieval.corpus import MAX_ID_BYTES
-from retrieval.manifest import Manifest
+from isnad.bot.answer.answering import Answerer
+from isnad.retrieval.corpus import MAX_ID_BYTES
+from isnad.retrieval.manifest import Manifest
 from tests.conftest import ISNAD, core_cli_env, core_make_settings
 from tests.index_checks import assert_store_matches_manifest, small_articles
 

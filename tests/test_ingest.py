@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Answerer
-from retrieval.manifest import MANIFEST_FILE, SNAPSHOT_DIR, Manifest
-from retrieval.search import CorpusView, HybridSearcher
-from retrieval.store import CHUNKS, SENTENCES, VectorStore
+from isnad.bot.answer.answering import Answerer
+from isnad.retrieval.manifest import MANIFEST_FILE, SNAPSHOT_DIR, Manifest
+from isnad.retrieval.search import CorpusView, HybridSearcher
+from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
 from tests.conftest import ISNAD, CountingEmbedder, core_cli_env, core_make_settings
 from tests.index_checks import assert_store_matches_manifest, small_articles
 

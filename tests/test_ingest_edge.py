@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answering import Answerer
+from isnad.bot.answer.answering import Answerer
 from tests.conftest import core_make_settings
 
 

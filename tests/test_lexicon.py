@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.lexicon import TermLexicon, WordEmbeddings, vocabulary
+from isnad.retrieval.lexicon import TermLexicon, WordEmbeddings, vocabulary
 from tests.conftest import CountingEmbedder
 
 WORDS = {"الحرب", "النفط", "الجامعة", "الأكسجين", "مهندس", "نهر"}

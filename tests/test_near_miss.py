@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.eval_sets import read_texts
-from retrieval.chunking import split_sentences
-from retrieval.corpus import content_lines
+from isnad.bot.answer.eval_sets import read_texts
+from isnad.retrieval.chunking import split_sentences
+from isnad.retrieval.corpus import content_lines
 from tests.conftest import QUESTIONS_FILE, REPO, SEEDS
 
 XQUAD = REPO / "tests" / "data" / "xquad"

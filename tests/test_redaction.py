@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot import redaction
+from isnad.bot.fronts import redaction
 
 SECRET = "424242:never-print-this-secret"
 

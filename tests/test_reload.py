@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.answering import Answerer
+from isnad.bot.answer.answering import Answerer
 from tests.conftest import SEEDS, core_make_settings
 
 NEW_ARTICLE = (

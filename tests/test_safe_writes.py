@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Answerer
-from retrieval import datadir
-from retrieval.datadir import MARKER_FILE, DataDirError, WriterBusy, writer_lock
-from retrieval.ingest import sync
-from retrieval.manifest import SNAPSHOT_DIR, Manifest
-from retrieval.store import VectorStore
+from isnad.bot.answer.answering import Answerer
+from isnad.retrieval import datadir
+from isnad.retrieval.datadir import MARKER_FILE, DataDirError, WriterBusy, writer_lock
+from isnad.retrieval.ingest import sync
+from isnad.retrieval.manifest import SNAPSHOT_DIR, Manifest
+from isnad.retrieval.store import VectorStore
 from tests.conftest import ISNAD, core_cli_env, core_make_settings
 from tests.index_checks import assert_store_matches_manifest, small_articles
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import Answerer
-from retrieval.embedders import SentenceTransformerEmbedder, load_embedder
-from retrieval.store import EmbedderMismatch, VectorStore
+from isnad.bot.answer.answering import Answerer
+from isnad.retrieval.embedders import SentenceTransformerEmbedder, load_embedder
+from isnad.retrieval.store import EmbedderMismatch, VectorStore
 from tests.conftest import SEEDS, core_make_settings, core_seed_texts
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.arabic import tokens
-from retrieval.transliteration import latin_skeleton, skeleton_found, text_skeletons
+from isnad.retrieval.arabic import tokens
+from isnad.retrieval.transliteration import latin_skeleton, skeleton_found, text_skeletons
 
 TEXT = "زار باتروشيف طهران والتقى بيزيشكيان في الكرملين بموسكو، وأقامت روسيا مصنعاً في تتارستان قرب أذربيجان"
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage
 
-from bot import messages, prompting
-from bot.answering import Answerer
-from bot.generators import ChatModelGenerator
+from isnad.bot.answer import messages, prompting
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.generators import ChatModelGenerator
 from tests.chat_fakes import BrokenChatModel, SilentChatModel, SlowChatModel, scripted
 from tests.conftest import core_make_settings
 

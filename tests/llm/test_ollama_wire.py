@@ -14,9 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.generators import load_generator
-from bot.prompting import Passage
-from config.settings import LLMSettings
+from isnad.bot.answer.generators import load_generator
+from isnad.bot.answer.prompting import Passage
+from isnad.settings import LLMSettings
 
 REPLY = ["The ", "G20 ", "summit ", "[1]."]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.answering import Answerer
-from bot.generators import ChatModelGenerator, chat_model, load_generator
-from bot.prompting import Passage
-from config.settings import LLMSettings
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.generators import ChatModelGenerator, chat_model, load_generator
+from isnad.bot.answer.prompting import Passage
+from isnad.settings import LLMSettings
 from tests.conftest import core_make_settings
 
 SLOW_MACHINE_TIMEOUT = 120  # generous: these tests prove wiring, not speed (bench/llm_latency.py measures that)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from bot.answering import Answerer
-from bot.formatting import render_reply
-from bot.generators import ChatModelGenerator
-from bot.rendering import answer_json
-from bot.replies import compose
-from config.settings import LLMSettings
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.generators import ChatModelGenerator
+from isnad.bot.fronts.formatting import render_reply
+from isnad.bot.fronts.rendering import answer_json
+from isnad.bot.fronts.replies import compose
+from isnad.settings import LLMSettings
 from tests.conftest import core_make_settings
 
 QUESTION = "Which international summit did Putin decide not to attend?"

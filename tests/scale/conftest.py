@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from config.settings import Settings
+from isnad.settings import Settings
 from tests.conftest import SEEDS, core_make_settings
 
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -123,7 +123,7 @@ def scale_chroma_restartable(tmp_path: Path) -> Iterator[ChromaServer]:
 class MemoEmbedder:
     """The real embedder, remembering each passage's vector (the model is deterministic)."""
 
-    def __init__(self, real) -> None:  # noqa: ANN001 - any retrieval.embedders.Embedder
+    def __init__(self, real) -> None:  # noqa: ANN001 - any isnad.retrieval.embedders.Embedder
         self._real = real
         self.name = real.name
         self._vectors: dict[str, np.ndarray] = {}
@@ -150,7 +150,7 @@ def core_embedder(core_embedder):  # noqa: ANN001, ANN201 - overrides tests/conf
 @pytest.fixture(scope="session")
 def scale_server_seed_dir(tmp_path_factory: pytest.TempPathFactory, scale_chroma: ChromaServer, core_embedder) -> tuple[Path, str]:
     """(data dir, collection prefix) of the seeds indexed into the session server (read-only)."""
-    from bot.answering import Answerer
+    from isnad.bot.answer.answering import Answerer
 
     data_dir = tmp_path_factory.mktemp("server-seed-index")
     settings = scale_chroma.settings(data_dir, prefix="seeds")

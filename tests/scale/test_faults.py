@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import messages
-from bot.answering import Answerer
-from retrieval.models import Answer
+from isnad.bot.answer import messages
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.types import Answer
 from tests.conftest import ISNAD, SEEDS, core_cli_env, core_questions
 from tests.scale.conftest import ChromaServer, free_port
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from bot.answering import Answerer
-from config.settings import Settings
-from retrieval.manifest import Manifest
-from retrieval.store import CHUNKS, SENTENCES, EmbedderMismatch, VectorStore, drop_collections
+from isnad.bot.answer.answering import Answerer
+from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.store import CHUNKS, SENTENCES, EmbedderMismatch, VectorStore, drop_collections
+from isnad.settings import Settings
 from tests.conftest import SEEDS, CountingEmbedder, core_make_settings, core_questions, core_seed_texts
 from tests.index_checks import assert_store_matches_manifest
 
@@ -30,7 +30,7 @@ def server_answerer(scale_server_seed_dir: tuple[Path, str], scale_chroma, core_
     return Answerer(scale_chroma.settings(data_dir, prefix=prefix), embedder=core_embedder)
 
 
-def _citations(answer) -> list[tuple[str, int, int]]:  # noqa: ANN001 - retrieval.models.Answer
+def _citations(answer) -> list[tuple[str, int, int]]:  # noqa: ANN001 - isnad.retrieval.models.Answer
     return [(c.article_id, c.start, c.end) for c in answer.citations]
 
 

@@ -12,8 +12,8 @@ from typing import Any
 from fake_bot_api import FakeBotAPI, Request
 from telegram.ext import Application, BaseUpdateProcessor
 
-from bot.answering import Answerer
-from config.settings import BotSettings, Settings, TelegramSettings
+from isnad.bot.answer.answering import Answerer
+from isnad.settings import BotSettings, Settings, TelegramSettings
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

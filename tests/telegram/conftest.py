@@ -14,9 +14,9 @@ import pytest
 from bot_harness import SEEDS, TOKEN, bot_settings, running
 from fake_bot_api import FakeBotAPI
 
-from bot.answering import Answerer
-from bot.telegram_app import build_application, webhook_options
-from config.settings import load_settings
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.fronts.telegram_app import build_application, webhook_options
+from isnad.settings import load_settings
 
 
 @pytest.fixture(scope="session")

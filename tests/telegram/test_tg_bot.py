@@ -8,9 +8,9 @@ from bot_harness import AR_QUESTION, EN_QUESTION, UNANSWERABLE
 from fake_bot_api import BOT_USERNAME, Request, bot_message, callback_update, message_update
 from tg_html import problems, visible_text
 
-from bot import messages
-from bot.formatting import text_html
-from bot.titles import EnglishTitles
+from isnad.bot.answer import messages
+from isnad.bot.fronts.formatting import text_html
+from isnad.bot.fronts.titles import EnglishTitles
 
 GROUP = -100123
 

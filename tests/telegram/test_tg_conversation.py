@@ -10,8 +10,9 @@ from bot_harness import AR_QUESTION, EN_QUESTION, UNANSWERABLE
 from fake_bot_api import bot_message, callback_update, inline_update, message_update
 from tg_html import problems, unisolated, visible_text
 
-from bot import cli, conversation, messages
-from bot.titles import EnglishTitles
+from isnad.bot.answer import messages
+from isnad.bot.fronts import cli, conversation
+from isnad.bot.fronts.titles import EnglishTitles
 
 
 def last_row(request) -> list[dict]:  # noqa: ANN001

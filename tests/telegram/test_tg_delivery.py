@@ -9,11 +9,11 @@ import aiohttp
 from bot_harness import AR_QUESTION, TOKEN, UNANSWERABLE
 from fake_bot_api import message_update
 
-from bot import messages
-from bot.answering import Answerer
-from bot.formatting import text_html
-from config.settings import ChromaSettings
-from retrieval.models import Answer
+from isnad.bot.answer import messages
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.types import Answer
+from isnad.bot.fronts.formatting import text_html
+from isnad.settings import ChromaSettings
 
 
 def free_port() -> int:
@@ -79,7 +79,7 @@ async def test_errors_are_logged_without_token_or_question_and_the_user_is_told(
         [reply] = bot.sent(83)
     assert reply.params["text"] == text_html(messages.text("error", "ar"))
     assert reply.params["parse_mode"] == "HTML"
-    [failure] = [r for r in caplog.records if r.name == "bot.telegram_app" and r.levelno == logging.ERROR]
+    [failure] = [r for r in caplog.records if r.name == "isnad.bot.fronts.telegram_app" and r.levelno == logging.ERROR]
     assert f"update {update_id} failed" in failure.getMessage() and failure.exc_info
     everything = caplog.text + "".join(str(r.params) for r in bot.api.requests)
     assert TOKEN not in everything and TOKEN.split(":")[1] not in everything

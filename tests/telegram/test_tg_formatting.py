@@ -1,4 +1,4 @@
-"""bot.formatting: valid Telegram HTML, within 4096, quotes kept verbatim, mixed-direction text."""
+"""isnad.bot.fronts.formatting: valid Telegram HTML, within 4096, quotes kept verbatim, mixed-direction text."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tg_html import problems, visible_text
 
-from bot import bidi, formatting
-from bot.replies import Quote, compose
-from retrieval.models import Answer, Citation
+from isnad.bot.answer.types import Answer, Citation
+from isnad.bot.fronts import bidi, formatting
+from isnad.bot.fronts.replies import Quote, compose
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى،؟٠١٢٣"
 MIXED = st.text(

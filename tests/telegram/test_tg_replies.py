@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from tg_html import problems, unisolated, visible_text
 
-from bot import messages
-from bot.formatting import render_reply
-from bot.rendering import answer_text
-from bot.replies import compose
-from bot.telegram_buttons import button_label
-from retrieval.models import Answer, Citation
+from isnad.bot.answer import messages
+from isnad.bot.answer.types import Answer, Citation
+from isnad.bot.fronts.formatting import render_reply
+from isnad.bot.fronts.rendering import answer_text
+from isnad.bot.fronts.replies import compose
+from isnad.bot.fronts.telegram_buttons import button_label
 
 QUOTE = "وقّع الرئيسان بوتين وبيزيشكيان معاهدة الشراكة الاستراتيجية الشاملة لمدة 20 عاماً."
 CITATION = Citation(1, "003_c4a9f35214ecb214", "بوتين وبيزيشكيان يوقعان شراكة", "المستقلة", "2025-01-17", "", QUOTE, 10, 10 + len(QUOTE))

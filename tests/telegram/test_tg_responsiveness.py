@@ -8,10 +8,10 @@ from bot_harness import EN_QUESTION
 from fake_bot_api import message_update
 from langchain_core.messages import AIMessage
 
-from bot import messages
-from bot.answering import Answerer
-from bot.formatting import text_html
-from bot.generators import ChatModelGenerator
+from isnad.bot.answer import messages
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.generators import ChatModelGenerator
+from isnad.bot.fronts.formatting import text_html
 from tests.chat_fakes import SlowChatModel
 
 WORDS, DELAY = 20, 0.2  # the model takes WORDS * DELAY = 4 s to write its answer

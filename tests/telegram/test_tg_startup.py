@@ -13,9 +13,9 @@ from pathlib import Path
 from bot_harness import TOKEN
 from fake_bot_api import FakeBotAPI, message_update
 
-from bot import messages
-from bot.formatting import text_html
-from retrieval.datadir import writer_lock
+from isnad.bot.answer import messages
+from isnad.bot.fronts.formatting import text_html
+from isnad.retrieval.datadir import writer_lock
 
 ISNAD = Path(sys.executable).with_name("isnad")
 REJECTED = "987654:REJECTED-secret-token-zyxwvutsrqponm"

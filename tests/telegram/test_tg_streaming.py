@@ -6,9 +6,10 @@ from bot_harness import EN_QUESTION
 from fake_bot_api import message_update
 from tg_html import problems, visible_text
 
-from bot import messages, telegram_app
-from bot.answering import Answerer
-from bot.generators import ChatModelGenerator
+from isnad.bot.answer import messages
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.generators import ChatModelGenerator
+from isnad.bot.fronts import telegram_app
 from tests.chat_fakes import SlowChatModel
 from langchain_core.messages import AIMessage
 

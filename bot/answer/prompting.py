@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.models import Language
+from isnad.retrieval.models import Language
 
 NOT_IN_SOURCES = "NOT_IN_SOURCES"
 _MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,،]\s*\d{1,3})*)\]")  # [1], also a list: [1, 2]

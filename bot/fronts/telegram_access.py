@@ -11,10 +11,11 @@ from telegram import Message, Update
 from telegram.constants import ChatType, MessageEntityType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import formatting, messages
-from config.settings import BotSettings
-from retrieval.arabic import detect_language
-from retrieval.models import Language
+from isnad.bot.answer import messages
+from isnad.bot.fronts import formatting
+from isnad.retrieval.arabic import detect_language
+from isnad.retrieval.models import Language
+from isnad.settings import BotSettings
 
 
 class RateLimit:

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot import evaluation
-from bot.answering import Answerer
-from bot.eval_sets import QuestionSet, read_texts
-from config.settings import Settings
-from retrieval.manifest import Manifest
+from isnad.bot.answer import evaluation
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.eval_sets import QuestionSet, read_texts
+from isnad.retrieval.manifest import Manifest
+from isnad.settings import Settings
 
 Progress = Callable[[int], Callable[[], None]] | None
 

@@ -10,7 +10,7 @@ import time
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from config.settings import Settings
+from isnad.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from bot import messages
-from bot.prompting import Passage, build_messages, translation_messages
-from config.settings import LLMSettings
-from retrieval.models import Language
+from isnad.bot.answer import messages
+from isnad.bot.answer.prompting import Passage, build_messages, translation_messages
+from isnad.retrieval.models import Language
+from isnad.settings import LLMSettings
 
 TextCallback = Callable[[str], None]
 _EXTRAS = {"openai": "openai", "ollama": "ollama", "llamacpp": "llamacpp"}

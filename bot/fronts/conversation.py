@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-from bot.followup import Turn, turn_of
-from retrieval.models import Answer, Language
+from isnad.bot.answer.followup import Turn, turn_of
+from isnad.bot.answer.types import Answer
+from isnad.retrieval.models import Language
 
 CONTEXT_TURNS = 3
 _LANG, _ASKED, _TURNS = "lang", "asked_in", "context"

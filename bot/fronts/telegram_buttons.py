@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import messages
-from bot.replies import Quote, Reply
-from retrieval.models import Language
+from isnad.bot.answer import messages
+from isnad.bot.fronts.replies import Quote, Reply
+from isnad.retrieval.models import Language
 
 BUTTON_LABEL_CHARS = 40
 _WITH_BUTTONS = ("answered", "related", "not_found")

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from retrieval.models import Answer, Citation
+from isnad.bot.answer.types import Answer, Citation
 
 AnswerFn = Callable[[str], Answer]
 Ref = tuple[str, int, int]  # article id, start, end

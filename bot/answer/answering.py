@@ -9,21 +9,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot import chitchat, evidence, followup, messages, prompting
-from bot.decision import Decision, DecisionParams, decide
-from bot.followup import Turn
-from bot.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator, quoted
-from bot.prompting import Passage
-from config.settings import Settings
-from retrieval.arabic import detect_language
-from retrieval.embedders import Embedder, load_embedder
-from retrieval.indexer import update_index
-from retrieval.ingest import IngestReport
-from retrieval.lexicon import TermLexicon, WordEmbeddings
-from retrieval.manifest import Manifest
-from retrieval.models import Answer, Citation, Language, Sentence
-from retrieval.search import CorpusView, HybridSearcher, SearchResult
-from retrieval.store import StoreUnavailable, VectorStore
+from isnad.bot.answer import chitchat, evidence, followup, messages, prompting
+from isnad.bot.answer.decision import Decision, DecisionParams, decide
+from isnad.bot.answer.followup import Turn
+from isnad.bot.answer.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator, quoted
+from isnad.bot.answer.prompting import Passage
+from isnad.bot.answer.types import Answer, Citation
+from isnad.retrieval.arabic import detect_language
+from isnad.retrieval.embedders import Embedder, load_embedder
+from isnad.retrieval.indexer import update_index
+from isnad.retrieval.ingest import IngestReport
+from isnad.retrieval.lexicon import TermLexicon, WordEmbeddings
+from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.models import Language, Sentence
+from isnad.retrieval.search import CorpusView, HybridSearcher, SearchResult
+from isnad.retrieval.store import StoreUnavailable, VectorStore
+from isnad.settings import Settings
 
 log = logging.getLogger(__name__)
 FOLLOW_UP_REACH = 2  # sentences either side of the previous reply's quotes that a follow-up may quote
@@ -99,7 +100,7 @@ class Answerer:
         self, corpus_dir: Path | None = None, progress: Callable[[int], Callable[[], None]] | None = None,
         *, rebuild: bool = False, wait: bool = True,
     ) -> IngestReport:
-        """Sync the corpus folder into the store (see retrieval.indexer); questions keep being answered meanwhile."""
+        """Sync the corpus folder into the store (see isnad.retrieval.indexer); questions keep being answered meanwhile."""
         report = update_index(
             self.settings, self.embedder, corpus_dir or self.settings.corpus_dir,
             rebuild=rebuild, wait=wait, progress=progress,

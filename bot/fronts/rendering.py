@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import messages
-from bot.replies import TitleLookup, compose
-from retrieval.models import Answer, Citation, Language
+from isnad.bot.answer import messages
+from isnad.bot.answer.types import Answer, Citation
+from isnad.bot.fronts.replies import TitleLookup, compose
+from isnad.retrieval.models import Language
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

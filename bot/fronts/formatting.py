@@ -2,7 +2,7 @@
 
 No Telegram or Chroma imports: the bot calls these functions and sends what they return.
 
-Direction (Arabic and English mixed): see bot.bidi. Every composed line starts with a direction
+Direction (Arabic and English mixed): see isnad.bot.fronts.bidi. Every composed line starts with a direction
 mark (from the reply language, so an Arabic reply's lines all align right) and isolates its
 runs of the other direction; each field of a source line (title, publisher, date) is isolated
 on its own. Quotes get only a leading mark, never anything inside, so they stay verbatim.
@@ -21,10 +21,11 @@ from html import escape
 from html.parser import HTMLParser
 from typing import Protocol
 
-from bot import messages
-from bot.bidi import LRM, RLM, bidi_line, is_rtl, isolate
-from bot.replies import Quote, Reply, TitleLookup
-from retrieval.models import Citation, Language
+from isnad.bot.answer import messages
+from isnad.bot.answer.types import Citation
+from isnad.bot.fronts.bidi import LRM, RLM, bidi_line, is_rtl, isolate
+from isnad.bot.fronts.replies import Quote, Reply, TitleLookup
+from isnad.retrieval.models import Language
 
 MAX_MESSAGE = 4096
 PASSAGE_CONTEXT = 600  # characters of article text shown either side of a quote

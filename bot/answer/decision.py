@@ -5,7 +5,7 @@ Two logistic models per question language, both plain dot products at run time:
 - the answer model scores the question from the best-ranked sentences (`QUESTION_FEATURES`):
   at or above `answer_threshold` the reply is an answer, at or above `related_threshold` the
   closest passages are shown as related (not an answer), below it nothing was found.
-The parameters live in decision.json beside this file, written by `python -m bot.fitting`
+The parameters live in decision.json beside this file, written by `python -m isnad.bot.answer.fitting`
 (see its docstring for the data and the command); nothing here is tuned by hand.
 """
 
@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from bot.evidence import FEATURES, Question, Ranked, features, select
-from retrieval.models import Language
-from retrieval.search import Candidate, CorpusView, SearchResult
+from isnad.bot.answer.evidence import FEATURES, Question, Ranked, features, select
+from isnad.retrieval.models import Language
+from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 
 DECISION_FILE = Path(__file__).with_name("decision.json")
 QUESTION_FEATURES = (
@@ -88,7 +88,7 @@ class DecisionParams:
             for language, p in raw["languages"].items()
         }
         if raw.get("features") != list(FEATURES) or raw.get("question_features") != list(QUESTION_FEATURES):
-            raise ValueError(f"{path} was fitted on other features: refit with python -m bot.fitting")
+            raise ValueError(f"{path} was fitted on other features: refit with python -m isnad.bot.answer.fitting")
         return cls(languages, raw.get("provenance", {}))
 
     def save(self, path: Path = DECISION_FILE) -> None:

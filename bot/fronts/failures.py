@@ -22,10 +22,10 @@ class ConfigError(ValueError):
 def exit_code(exc: BaseException) -> int | None:
     """The exit code of an operator-facing failure, or None for an unexpected error."""
     # Imported here: the Telegram and store modules are not needed for `isnad --help`.
-    from bot.startup import BotApiUnavailable, TokenRejected
-    from retrieval.datadir import DataDirError, WriterBusy
-    from retrieval.indexer import CorpusNotFound
-    from retrieval.store import EmbedderMismatch, StoreUnavailable
+    from isnad.bot.fronts.startup import BotApiUnavailable, TokenRejected
+    from isnad.retrieval.datadir import DataDirError, WriterBusy
+    from isnad.retrieval.indexer import CorpusNotFound
+    from isnad.retrieval.store import EmbedderMismatch, StoreUnavailable
 
     codes: tuple[tuple[tuple[type[BaseException], ...], int], ...] = (
         ((UsageError, CorpusNotFound), USAGE),

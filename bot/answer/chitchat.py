@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval.arabic import normalise
+from isnad.retrieval.arabic import normalise
 
 # Whole messages only (after normalisation, without punctuation or emoji): a question that merely
 # starts with "hi" is still a question.

@@ -4,8 +4,8 @@ A question becomes weighted terms (rarer in the corpus = heavier). Arabic questi
 sentences by normalised stems; English ones through three bridges into the Arabic text: the
 term map induced from the embedding model ("drones" -> المسيرات), consonant skeletons for names
 and loanwords in any case or spelling ("patrushef" ~ باتروشيف), and digits. Each candidate
-sentence gets a feature vector (`FEATURES`); bot/decision.py turns those into a ranking and a
-reply kind with parameters fitted by bot/fitting.py.
+sentence gets a feature vector (`FEATURES`); bot/answer/decision.py turns those into a ranking and a
+reply kind with parameters fitted by bot/answer/fitting.py.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens
-from retrieval.models import Language, Sentence
-from retrieval.search import Candidate, CorpusView, SearchResult
-from retrieval.transliteration import latin_skeleton, skeleton_found
+from isnad.retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens
+from isnad.retrieval.models import Language, Sentence
+from isnad.retrieval.search import Candidate, CorpusView, SearchResult
+from isnad.retrieval.transliteration import latin_skeleton, skeleton_found
 
 TRANSLATIONS_PER_WORD = 4
 MIN_TRANSLATION_SIMILARITY = 0.83
@@ -36,7 +36,7 @@ _MULTI_SOURCE = re.compile(
     r"|\bin each\b|مقالان|مقالين|تقريران|تقريرين|المصدرين|كل منهما|كلا المقال",
     re.IGNORECASE,
 )
-# Patterns below match normalised text (retrieval.arabic.normalise), so they are normalised too.
+# Patterns below match normalised text (isnad.retrieval.arabic.normalise), so they are normalised too.
 _WANTS_NUMBER = re.compile(normalise(
     r"\bhow (?:many|much|long|old|far|big|large)\b|\bwhat (?:percentage|number|amount|share)\b|\b(?:price|cost|value|worth|volume|capacity)\b"
     r"|(?:^|\s)(?:كم|كام|قديش|اديش|بكم)(?:\s|$)|نسبة|عدد|سعر|قيمة|تكلفة|حجم|سعة"

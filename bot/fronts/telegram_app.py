@@ -1,4 +1,4 @@
-"""The Telegram bot (python-telegram-bot v22): thin handlers over the Answerer and bot.formatting.
+"""The Telegram bot (python-telegram-bot v22): thin handlers over the Answerer and isnad.bot.fronts.formatting.
 
 Every message sent is Telegram HTML (the Application's Defaults set the parse mode and turn off
 link previews). The Answerer is synchronous and CPU-bound, so it always runs in a worker thread;
@@ -43,13 +43,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import conversation, formatting, messages, redaction
-from bot.answering import Answerer, validate_question
-from bot.feedback import FeedbackStore, Vote
-from bot.replies import Reply, compose
-from bot.startup import connect
-from bot.telegram_access import AccessGate, addressed_text
-from bot.telegram_buttons import (
+from isnad.bot.answer import messages
+from isnad.bot.answer.answering import Answerer, validate_question
+from isnad.bot.fronts import conversation, formatting, redaction
+from isnad.bot.fronts.feedback import FeedbackStore, Vote
+from isnad.bot.fronts.replies import Reply, compose
+from isnad.bot.fronts.startup import connect
+from isnad.bot.fronts.telegram_access import AccessGate, addressed_text
+from isnad.bot.fronts.telegram_buttons import (
     AnswerView,
     BackToAnswer,
     CastVote,
@@ -59,11 +60,12 @@ from bot.telegram_buttons import (
     answer_view,
     back_keyboard,
 )
-from bot.titles import EnglishTitles
-from config.settings import Settings
-from retrieval.arabic import detect_language
-from retrieval.datadir import WriterBusy
-from retrieval.models import Answer, Language
+from isnad.bot.answer.types import Answer
+from isnad.bot.fronts.titles import EnglishTitles
+from isnad.retrieval.arabic import detect_language
+from isnad.retrieval.datadir import WriterBusy
+from isnad.retrieval.models import Language
+from isnad.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -11,17 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import redaction
-from bot.conversation import CONTEXT_TURNS
-from bot.followup import Turn, turn_of
-from bot.failures import OK, UNAVAILABLE, USAGE, ConfigError, UsageError, exit_code, one_line
-from config.settings import Settings, load_settings
-from retrieval.corpus import printable
-from retrieval.datadir import check_usable
+from isnad.bot.fronts import redaction
+from isnad.bot.answer.followup import Turn, turn_of
+from isnad.bot.fronts.conversation import CONTEXT_TURNS
+from isnad.bot.fronts.failures import OK, UNAVAILABLE, USAGE, ConfigError, UsageError, exit_code, one_line
+from isnad.retrieval.corpus import printable
+from isnad.retrieval.datadir import check_usable
+from isnad.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.answering import Answerer
-    from retrieval.models import Answer
+    from isnad.bot.answer.answering import Answerer
+    from isnad.bot.answer.types import Answer
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -40,7 +40,7 @@ def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
 
 def _answerer(settings: Settings) -> Answerer:
     """The pipeline (imported here: it loads the embedding model, which `--help` never needs)."""
-    from bot.answering import Answerer
+    from isnad.bot.answer.answering import Answerer
 
     return Answerer(settings)
 
@@ -62,7 +62,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 def _ready_answerer(settings: Settings) -> Answerer:
     """The pipeline over an index that exists (the corpus is indexed first if nothing is) and a
     store that answers (else StoreUnavailable: exit 4 before any question)."""
-    from retrieval.manifest import Manifest
+    from isnad.retrieval.manifest import Manifest
 
     answerer = _answerer(settings)
     answerer.sources()  # opens the store
@@ -106,16 +106,16 @@ def _question_of(line: str) -> tuple[str, str | None]:
 
 def _render(settings: Settings) -> Callable[[Answer], str]:
     """Terminal rendering with the index's English titles and the translation hint when no model is set."""
-    from bot.rendering import answer_text
-    from bot.titles import EnglishTitles
+    from isnad.bot.fronts.rendering import answer_text
+    from isnad.bot.fronts.titles import EnglishTitles
 
     titles, model = EnglishTitles(settings.data_dir), settings.llm.provider != "extractive"
     return lambda answer: answer_text(answer, english_title=titles, model_configured=model)
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.answering import validate_question
-    from bot.rendering import answer_json
+    from isnad.bot.answer.answering import validate_question
+    from isnad.bot.fronts.rendering import answer_json
 
     if not args.batch and args.question is None:
         raise UsageError("ask: give a question, or --batch FILE")
@@ -153,7 +153,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.answering import validate_question
+    from isnad.bot.answer.answering import validate_question
 
     answerer, render = _ready_answerer(settings), _render(settings)
     history: list[Turn] = []  # previous turns, for follow-ups; /new clears it
@@ -191,8 +191,8 @@ class _TokenPrinter:
     verified answer is then printed in full below it."""
 
     def __init__(self, question: str) -> None:
-        from bot.messages import text
-        from retrieval.arabic import detect_language
+        from isnad.bot.answer.messages import text
+        from isnad.retrieval.arabic import detect_language
 
         self.label = text("draft", detect_language(question))
         self.printed = ""
@@ -214,9 +214,9 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.eval_run import run_sets
-    from bot.eval_sets import EvalSetError, load_near_miss, load_set
-    from bot.evaluation import format_report, summarise
+    from isnad.bot.answer.eval_sets import EvalSetError, load_near_miss, load_set
+    from isnad.bot.answer.evaluation import format_report, summarise
+    from isnad.bot.fronts.eval_run import run_sets
 
     try:
         sets = [load_set(Path(args.file), args.corpus, args.split, args.limit)]
@@ -230,7 +230,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.feedback import FeedbackStore, votes_json, votes_text
+    from isnad.bot.fronts.feedback import FeedbackStore, votes_json, votes_text
 
     votes = FeedbackStore(settings.data_dir).recent_down(args.limit)
     print(json.dumps(votes_json(votes), ensure_ascii=False) if args.json else votes_text(votes))
@@ -238,7 +238,7 @@ def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_bot(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.telegram_app import run_bot
+    from isnad.bot.fronts.telegram_app import run_bot
 
     if not settings.telegram.bot_token:
         raise ConfigError("set TELEGRAM_BOT_TOKEN first")
@@ -263,7 +263,7 @@ def _count(text: str) -> int:
     return int(text)
 
 
-DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
+DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "questions.jsonl"
 
 
 def build_parser() -> argparse.ArgumentParser:

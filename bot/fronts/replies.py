@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import messages
-from bot.bidi import is_rtl
-from retrieval.models import Answer, Citation, Language
+from isnad.bot.answer import messages
+from isnad.bot.answer.types import Answer, Citation
+from isnad.bot.fronts.bidi import is_rtl
+from isnad.retrieval.models import Language
 
 # Status -> the message shown when the reply language differs from the question's (whose text
 # the Answerer wrote in the question's language).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from retrieval.manifest import Manifest
+from isnad.retrieval.manifest import Manifest
 
 
 class EnglishTitles:

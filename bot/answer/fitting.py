@@ -1,6 +1,6 @@
-"""Fit the answer decision (bot/decision.json) on named development data, and report held-out figures.
+"""Fit the answer decision (bot/answer/decision.json) on named development data, and report held-out figures.
 
-    pip install -e '.[fit]' && python -m bot.fitting   # writes bot/decision.json; ~10 min on 2 cores (cold)
+    pip install -e '.[fit]' && python -m isnad.bot.answer.fitting   # writes bot/answer/decision.json; ~10 min on 2 cores (cold)
 
 Data, all in the repository (tests/data/README.md, tests/data/xquad/README.md):
 - XQuAD-ar (tests/data/xquad/): Arabic Wikipedia paragraphs with Arabic and parallel English
@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.answering import Answerer
-from bot.decision import (
+from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.decision import (
     DecisionParams,
     LanguageParams,
     Linear,
@@ -45,16 +45,16 @@ from bot.decision import (
     rank_rows,
     reply_kind,
 )
-from bot.eval_sets import SPLITS_FILE, load_items, read_texts
-from bot.evaluation import reference_spans
-from bot.evidence import FEATURES, Ranked, select
-from bot.near_miss import NearMissCorpus, golden_corpora, xquad_corpora
-from config.settings import Settings, load_settings
-from retrieval.embedders import Embedder, load_embedder
-from retrieval.indexer import update_index
-from retrieval.models import Sentence
+from isnad.bot.answer.eval_sets import SPLITS_FILE, load_items, read_texts
+from isnad.bot.answer.evaluation import reference_spans
+from isnad.bot.answer.evidence import FEATURES, Ranked, select
+from isnad.bot.answer.near_miss import NearMissCorpus, golden_corpora, xquad_corpora
+from isnad.retrieval.embedders import Embedder, load_embedder
+from isnad.retrieval.indexer import update_index
+from isnad.retrieval.models import Sentence
+from isnad.settings import Settings, load_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository (bot/answer/fitting.py)
 DATA = ROOT / "tests" / "data"
 XQUAD = DATA / "xquad"
 GOLDEN_FILES = ("questions.jsonl", "chat_questions.jsonl", "exam_questions.jsonl")
@@ -170,7 +170,7 @@ def _neutral() -> DecisionParams:
 
 def observe(answerer: Answerer, items: Sequence[Item]) -> list[Observed]:
     """Search each question and record its candidates' features and labels."""
-    from bot.evidence import features
+    from isnad.bot.answer.evidence import features
 
     observed = []
     for item in items:
@@ -316,8 +316,8 @@ def fit(observed: Sequence[Observed], limit: int, command: str, data: Sequence[s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.fitting", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=None, help="where to write the parameters (default: bot/decision.json)")
+    parser = argparse.ArgumentParser(prog="python -m isnad.bot.answer.fitting", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=None, help="where to write the parameters (default: bot/answer/decision.json)")
     parser.add_argument("--xquad", type=Path, default=XQUAD, help="XQuAD folder (questions.jsonl, corpus/, splits.json)")
     parser.add_argument("--limit-articles", type=int, default=None, help="use only the first N XQuAD articles (tests)")
     parser.add_argument(
@@ -330,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="isnad-fit-"))
     golden = [path.resolve() for path in args.golden]
     observed = collect(settings, work, args.xquad, golden, args.limit_articles)
-    command = " ".join(["python -m bot.fitting", *(sys.argv[1:] if argv is None else argv)])
+    command = " ".join(["python -m isnad.bot.answer.fitting", *(sys.argv[1:] if argv is None else argv)])
     data = [str(args.xquad.relative_to(ROOT)) if args.xquad.is_relative_to(ROOT) else str(args.xquad)]
     data += [str(p.relative_to(ROOT)) for p in golden]
     params = fit(observed, settings.search.max_citations, command, data)

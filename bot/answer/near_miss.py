@@ -9,7 +9,7 @@ good reply declines it (or shows related passages as not an answer).
   (the line, for a quote outside any sentence) are cut. Questions are grouped greedily into as few
   corpora as practical: one joins a corpus only if no cut of the corpus touches its own evidence
   and its cuts touch no other member's evidence.
-Used by bench/near_miss.py (which writes them out for `isnad eval --near-miss`) and bot/fitting.py.
+Used by bench/near_miss.py (which writes them out for `isnad eval --near-miss`) and bot/answer/fitting.py.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.evaluation import Ref, reference_spans
-from retrieval.chunking import split_sentences
-from retrieval.corpus import content_lines
+from isnad.bot.answer.evaluation import Ref, reference_spans
+from isnad.retrieval.chunking import split_sentences
+from isnad.retrieval.corpus import content_lines
 
 PARAGRAPH_BREAK = "\n\n"
 Item = dict[str, Any]
