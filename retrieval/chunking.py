@@ -67,11 +67,10 @@ def _split_long(text: str, offset: int) -> list[tuple[int, int]]:
     return _split_long(head.rstrip(), offset) + _split_long(tail.strip(), offset + tail_start)
 
 
-def _is_quotable(text: str) -> bool:
-    """Whole sentences and long lines are quotable; headings, fragments and photo captions are not."""
+def _is_sentence(text: str) -> bool:
+    """A whole sentence or a long line, not a heading or a fragment."""
     words = len(text.split())
-    long_enough = words >= MIN_QUOTABLE_WORDS and (bool(_TERMINATOR.search(text)) or len(text) >= 60)
-    return long_enough and not _CAPTION.search(text)
+    return words >= MIN_QUOTABLE_WORDS and (bool(_TERMINATOR.search(text)) or len(text) >= 60)
 
 
 def split_sentences(article_id: str, raw_text: str, lines: Sequence[Line]) -> list[Sentence]:
@@ -86,7 +85,8 @@ def split_sentences(article_id: str, raw_text: str, lines: Sequence[Line]) -> li
             for start, stop in _split_long(piece.strip(), line.start + begin + lead):
                 if stop > start:
                     body = raw_text[start:stop]
-                    sentences.append(Sentence(article_id, start, stop, body, _is_quotable(body)))
+                    caption = bool(_CAPTION.search(body))
+                    sentences.append(Sentence(article_id, start, stop, body, _is_sentence(body) and not caption, caption))
             begin = end
     return sentences
 

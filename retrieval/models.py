@@ -51,9 +51,11 @@ class Span:
 
 @dataclass(frozen=True)
 class Sentence(Span):
-    """A sentence; `quotable` is False for headings, captions and other fragments."""
+    """A sentence; `quotable` is False for headings, captions and other fragments (`caption`
+    marks a photo caption or credit: evidence only for a question about a picture)."""
 
     quotable: bool = True
+    caption: bool = False
 
 
 @dataclass(frozen=True)

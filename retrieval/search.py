@@ -184,9 +184,10 @@ class HybridSearcher:
         self.view = view
         self.settings = settings
 
-    def search(self, question: str, near: Sequence[Sentence] = ()) -> SearchResult:
+    def search(self, question: str, near: Sequence[Sentence] = (), captions: bool = False) -> SearchResult:
         """Passages and candidate sentences for a question; `near` sentences are candidates too
-        (a follow-up's previous quotes and their neighbours)."""
+        (a follow-up's previous quotes and their neighbours), and with `captions` the photo
+        captions of the passages (embedded now: the index holds only quotable sentences)."""
         vector = self.embedder.embed_query(question)
         wide = self.settings.top_chunks * 2
         dense = [h.span_id for h in self.store.query(CHUNKS, vector, wide) if self.view.is_current(h)]
@@ -194,7 +195,18 @@ class HybridSearcher:
         fused = reciprocal_rank_fusion([dense, lexical])
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: self.settings.top_chunks]
         passages = tuple(RetrievedChunk(chunk, fused[i]) for i in best if (chunk := self.view.chunk(i)))
-        return SearchResult(passages, self._candidates(vector, passages, near))
+        candidates = self._candidates(vector, passages, near)
+        if captions:
+            candidates = tuple(sorted(candidates + self._captions(vector, passages), key=lambda c: -c.similarity))
+        return SearchResult(passages, candidates)
+
+    def _captions(self, vector: np.ndarray, passages: Sequence[RetrievedChunk]) -> tuple[Candidate, ...]:
+        """The photo captions of the passages, with their similarity to the question."""
+        found = list({s.span_id: s for p in passages for s in self.view.sentences_in(p.chunk) if s.caption}.values())
+        if not found:
+            return ()
+        vectors = self.embedder.embed_passages([s.text for s in found])
+        return tuple(Candidate(s, float(v @ vector)) for s, v in zip(found, vectors))
 
     def _candidates(
         self, vector: np.ndarray, passages: Sequence[RetrievedChunk], near: Sequence[Sentence]

@@ -12,6 +12,8 @@ import pytest
 
 from isnad.bot.answer import messages
 from isnad.bot.answer.answering import Answerer, validate_question
+from isnad.retrieval.chunking import split_sentences
+from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.store import EmbedderMismatch, VectorStore
 from tests.conftest import CountingEmbedder, core_make_settings, core_questions, core_seed_texts
 
@@ -105,3 +107,24 @@ def test_rebuild_with_another_embedder_after_deleting_the_index(core_seed_copy, 
     (corpus / f"{first}.txt").write_text(SEED_TEXTS[first], encoding="utf-8", newline="")
     assert answerer.reindex(corpus).added == [first]
     assert VectorStore(answerer.settings.chroma, core_seed_copy, other).count("chunks") > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "captions"),
+    [
+        ("who is shaking hands with putin in the photo?", True),
+        ("من يصافح بوتين في الصورة التي وزعتها سبوتنيك؟", True),
+        ("ما الذي حذر منه بوتين في اتصاله مع رئيسي؟", False),
+    ],
+)
+def test_a_caption_is_evidence_only_for_a_question_about_a_picture(
+    core_answerer: Answerer, question: str, captions: bool
+) -> None:
+    answer = core_answerer.answer(question)
+    texts = {c.article_id: core_answerer.article_text(c.article_id) for c in answer.citations}
+    caption_starts = {
+        (article, s.start) for article, text in texts.items() for s in split_sentences(article, text, content_lines(text)) if s.caption
+    }
+    quoted_captions = [c for c in answer.citations if (c.article_id, c.start) in caption_starts]
+    assert answer.citations and bool(quoted_captions) is captions
+    assert all(c.quote == texts[c.article_id][c.start : c.end] for c in answer.citations)

@@ -191,3 +191,13 @@ def test_huge_lines_keep_offsets_valid(piece: str, repeat: int) -> None:
     sentences = split_sentences("doc", raw, content_lines(raw))
     assert all(raw[s.start : s.end] == s.text for s in sentences)
     assert all(len(s.text) <= MAX_SENTENCE_CHARS or " " not in s.text for s in sentences)
+
+
+def test_a_photo_caption_is_marked_and_not_quotable() -> None:
+    text = (
+        "الرئيس الروسي فلاديمير بوتين (على اليمين) يصافح الرئيس الإيراني خلال اجتماعهما في عشق أباد.\n"
+        "وقال الكرملين إن المحادثات تناولت التعاون الاقتصادي بين البلدين في مجالات عدة.\n"
+    )
+    caption, sentence = split_sentences("a", text, content_lines(text))
+    assert (caption.caption, caption.quotable) == (True, False)
+    assert (sentence.caption, sentence.quotable) == (False, True)

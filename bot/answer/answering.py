@@ -157,12 +157,13 @@ class Answerer:
         searcher = self._current_searcher()
         alone = evidence.analyse(question, language, searcher.view)
         resolved = followup.resolve(question, sum(t.strength > 0 for t in alone.terms), context)
+        captions = evidence.asks_about_a_picture(question)
         if resolved is None:
-            return alone, searcher.search(question), searcher.view
+            return alone, searcher.search(question, captions=captions), searcher.view
         previous = evidence.analyse(resolved.previous, detect_language(resolved.previous), searcher.view)
         asked = evidence.with_previous(alone, previous)
         near = searcher.view.around(resolved.cited, FOLLOW_UP_REACH)
-        return asked, searcher.search(resolved.text, near), searcher.view
+        return asked, searcher.search(resolved.text, near, captions), searcher.view
 
     def _extractive(
         self, question: str, language: Language, decision: Decision, view: CorpusView,

@@ -36,6 +36,10 @@ _MULTI_SOURCE = re.compile(
     r"|\bin each\b|مقالان|مقالين|تقريران|تقريرين|المصدرين|كل منهما|كلا المقال",
     re.IGNORECASE,
 )
+# A question about a picture may quote its caption ("who is in the photo", "ماذا تظهر الصورة").
+_ABOUT_A_PICTURE = re.compile(
+    r"\b(?:photos?|pictures?|images?|captions?|pictured|photographed)\b|(?:^|\s)[وفب]?(?:ال)?(?:صوره|صور|الصوره|تعليق الصوره)(?:\s|$|[؟?])",
+)
 # Patterns below match normalised text (isnad.retrieval.arabic.normalise), so they are normalised too.
 _WANTS_NUMBER = re.compile(normalise(
     r"\bhow (?:many|much|long|old|far|big|large)\b|\bwhat (?:percentage|number|amount|share)\b|\b(?:price|cost|value|worth|volume|capacity)\b"
@@ -155,6 +159,11 @@ def _rows(question: Question, width: int) -> np.ndarray:
     if question.vectors is not None:
         return question.vectors
     return np.zeros((len(question.terms), width), dtype=np.float32)
+
+
+def asks_about_a_picture(text: str) -> bool:
+    """Whether a question is about a photo, so a caption may answer it."""
+    return bool(_ABOUT_A_PICTURE.search(normalise(text)))
 
 
 def _stem_term(term: str, view: CorpusView) -> Term:
