@@ -160,10 +160,24 @@ class Answerer:
         captions = evidence.asks_about_a_picture(question)
         if resolved is None:
             return alone, searcher.search(question, captions=captions), searcher.view
+        near = searcher.view.around(resolved.cited, FOLLOW_UP_REACH)
+        standalone = self._condensed(question, language, resolved.previous)
+        if standalone:
+            asked = evidence.analyse(standalone, language, searcher.view, asks=question)
+            return asked, searcher.search(standalone, near, captions), searcher.view
         previous = evidence.analyse(resolved.previous, detect_language(resolved.previous), searcher.view)
         asked = evidence.with_previous(alone, previous)
-        near = searcher.view.around(resolved.cited, FOLLOW_UP_REACH)
         return asked, searcher.search(resolved.text, near, captions), searcher.view
+
+    def _condensed(self, question: str, language: Language, previous: str) -> str:
+        """A language model's standalone reading of a follow-up, when one is configured and its
+        output is a question in the follow-up's language; else "" (offline resolution)."""
+        try:
+            text = self.generator.condense(question, language, previous)
+        except Exception as exc:
+            log.warning("condensing a follow-up failed (%s); resolved offline", type(exc).__name__)
+            return ""
+        return text if followup.usable_condensation(text, language) else ""
 
     def _extractive(
         self, question: str, language: Language, decision: Decision, view: CorpusView,

@@ -1,7 +1,9 @@
 """Follow-up questions: one that leans on the previous turn is read together with it.
 
 "ومتى وقعت؟" after "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟" asks about the partnership; "and who
-else?" means nothing alone. Offline, such a question is resolved by appending the previous
+else?" means nothing alone. With a language model configured, the model rewrites it as a question
+that stands alone (used for search, shown nowhere; a rewrite that is not one line in the
+follow-up's language is ignored). Offline, such a question is resolved by appending the previous
 (resolved) question, so search and the decision see its key terms, and it is answered from the
 articles the previous reply cited (the sentences around its quotes are always candidates); the
 reply keeps the new question's language and the kind of answer it asks for. A self-contained
@@ -14,8 +16,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from isnad.retrieval.arabic import normalise
+from isnad.bot.answer.prompting import MAX_CONDENSED_CHARS
 from isnad.bot.answer.types import Answer
+from isnad.retrieval.arabic import detect_language, normalise
+from isnad.retrieval.models import Language
 
 # Openings that continue a conversation: "and when…", "what about…", "ومتى…", "طيب وين…", "وشو عن…".
 _CONTINUES = re.compile(
@@ -78,3 +82,8 @@ def resolve(question: str, key_terms: int, previous: Sequence[Turn]) -> Resolved
         return None
     last = previous[-1]
     return Resolved(f"{question.strip()} — {last.question.strip()}", last.question.strip(), last.cited)
+
+
+def usable_condensation(text: str, language: Language) -> bool:
+    """A model's rewrite of a follow-up is used only if it is one short line in the follow-up's language."""
+    return bool(text) and "\n" not in text and len(text) <= MAX_CONDENSED_CHARS and detect_language(text) == language

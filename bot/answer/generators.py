@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from isnad.bot.answer import messages
-from isnad.bot.answer.prompting import Passage, build_messages, translation_messages
+from isnad.bot.answer.prompting import Passage, build_messages, condense_messages, translation_messages
 from isnad.retrieval.models import Language
 from isnad.settings import LLMSettings
 
@@ -35,6 +35,9 @@ class Generator(Protocol):
     def translate(self, text: str) -> str:
         """An English rendering of one Arabic sentence ("" when the generator cannot translate)."""
 
+    def condense(self, question: str, language: Language, previous: str) -> str:
+        """A follow-up rewritten to stand alone ("" when the generator cannot)."""
+
 
 def quoted(intro: str, passages: Sequence[Passage]) -> str:
     """An introduction, then each passage as «quote» [n]."""
@@ -54,6 +57,9 @@ class ExtractiveGenerator:
     def translate(self, text: str) -> str:
         return ""  # no model, no translation
 
+    def condense(self, question: str, language: Language, previous: str) -> str:
+        return ""  # no model: follow-ups are resolved offline
+
 
 class ChatModelGenerator:
     """Any LangChain chat model, streamed, with an overall deadline."""
@@ -71,6 +77,10 @@ class ChatModelGenerator:
     def translate(self, text: str) -> str:
         """An English rendering of one Arabic sentence."""
         return self._run(translation_messages(text), None).strip()
+
+    def condense(self, question: str, language: Language, previous: str) -> str:
+        """A follow-up rewritten by the model to stand alone."""
+        return self._run(condense_messages(question, language, previous), None).strip()
 
     def _run(self, prompt: list[tuple[str, str]], on_text: TextCallback | None) -> str:
         """Stream the model's reply to `prompt`, within the deadline."""
