@@ -13,6 +13,7 @@ import numpy as np
 from retrieval.chunking import chunk_sentences
 from retrieval.corpus import iter_articles, printable
 from retrieval.embedders import Embedder
+from retrieval.html_pages import PageReader, without_duplicates
 from retrieval.manifest import Entry, Manifest
 from retrieval.metadata import METADATA_FILE, MetadataError, read_metadata
 from retrieval.models import Article, ArticleMeta
@@ -136,7 +137,8 @@ def sync(
         report.skipped.append({"path": str(corpus_dir / METADATA_FILE), "reason": str(exc)})
     seen: set[str] = set()
     pending: list[Article] = []
-    for item in iter_articles(corpus_dir, metadata or {}, invalid_metadata):
+    pages = PageReader(manifest.data_dir)
+    for item in without_duplicates(iter_articles(corpus_dir, metadata or {}, invalid_metadata, pages), manifest.entries):
         if isinstance(item, tuple):
             path, error = item
             seen.add(path.stem)
@@ -186,6 +188,7 @@ def sync(
     _discard_unrecorded_versions(manifest, store)
     manifest.clear_journal()
     manifest.remove_stale_snapshots()
+    pages.forget_unused()
     return report
 
 
