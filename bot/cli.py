@@ -1,4 +1,4 @@
-"""Command line: isnad ingest | ask | chat | sources | eval | feedback | bot | start."""
+"""Command line: isnad ingest | add | ask | chat | sources | eval | feedback | bot | start."""
 
 from __future__ import annotations
 
@@ -56,6 +56,19 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     for item in report.skipped:
         print(f"skipped {item['path']}: {item['reason']}")
     return OK
+
+
+def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
+    """Fetch links into the corpus folder and index them; exit 2 if a link could not be added."""
+    from retrieval.adding import add_urls
+
+    results, report = add_urls(args.urls, settings, _answerer(settings).embedder)
+    if args.json:
+        print(json.dumps({"articles": [r.__dict__ for r in results], "ingest": report.counts() if report else None}, ensure_ascii=False))
+    else:
+        for r in results:
+            print(f"added {r.article_id}: {r.title}" if not r.problem else f"not added {r.source}: {r.problem}")
+    return USAGE if any(r.problem and not r.article_id for r in results) else OK
 
 
 def _ready_answerer(settings: Settings) -> Answerer:
@@ -273,6 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
     ingest.add_argument("--rebuild", action="store_true", help="build a new index beside the old one, then swap it in")
     ingest.set_defaults(func=cmd_ingest)
+    add = sub.add_parser("add", help="fetch web pages into the corpus folder and index them")
+    add.add_argument("urls", nargs="+", metavar="URL")
+    add.add_argument("--json", action="store_true", help="print one JSON object")
+    add.set_defaults(func=cmd_add)
     ask = sub.add_parser("ask", help="answer one question (or one per line of --batch FILE)")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")

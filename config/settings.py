@@ -79,6 +79,16 @@ class SearchSettings(BaseModel):
     max_citations: int = Field(default=3, ge=1)
 
 
+class FetchSettings(BaseModel):
+    """Fetching pages for `isnad add` and Telegram's /add (see retrieval.fetching)."""
+
+    allow_private: bool = Field(default=False, description="also fetch from private and loopback addresses")
+    timeout: float = Field(default=20.0, gt=0)
+    max_bytes: int = Field(default=5_000_000, ge=1000)
+    max_redirects: int = Field(default=5, ge=0)
+    user_agent: str = "Isnad/0.1 (+news article fetcher)"
+
+
 class BotSettings(BaseModel):
     """Telegram behaviour that is not secret."""
 
@@ -122,6 +132,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
 
