@@ -20,6 +20,7 @@ from retrieval.datadir import check_usable
 
 if TYPE_CHECKING:
     from bot.answering import Answerer
+    from retrieval.ingest import IngestReport
     from retrieval.models import Answer
 
 
@@ -46,15 +47,26 @@ def _answerer(settings: Settings) -> Answerer:
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     corpus = Path(args.path) if args.path else settings.corpus_dir
-    report = _answerer(settings).reindex(corpus, progress=_progress(not args.json), rebuild=args.rebuild)
+    answerer = _answerer(settings)
+    if getattr(args, "watch", False):
+        from retrieval.watching import watch_corpus
+
+        watch_corpus(corpus, lambda: _print_report(answerer.reindex(corpus, progress=_progress(not args.json)), args.json))
+        return OK
+    return _print_report(answerer.reindex(corpus, progress=_progress(not args.json), rebuild=args.rebuild), args.json)
+
+
+def _print_report(report: IngestReport, as_json: bool) -> int:
+    """An ingest report: one JSON object, or a counts line and one line per skipped file."""
     counts = report.counts()
-    if args.json:
-        print(json.dumps(counts, ensure_ascii=False))
+    if as_json:
+        print(json.dumps(counts, ensure_ascii=False), flush=True)
         return OK
     shown = ("added", "updated", "removed", "unchanged") + (("repaired",) if report.repaired else ())
     print(", ".join(f"{k}: {counts[k]}" for k in shown))
     for item in report.skipped:
         print(f"skipped {item['path']}: {item['reason']}")
+    sys.stdout.flush()
     return OK
 
 
@@ -285,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("path", nargs="?", help="corpus folder (default: setting corpus_dir)")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
     ingest.add_argument("--rebuild", action="store_true", help="build a new index beside the old one, then swap it in")
+    ingest.add_argument("--watch", action="store_true", help="keep running: sync again when articles are added, changed or removed")
     ingest.set_defaults(func=cmd_ingest)
     add = sub.add_parser("add", help="fetch web pages into the corpus folder and index them")
     add.add_argument("urls", nargs="+", metavar="URL")

@@ -1,0 +1,31 @@
+"""`isnad ingest --watch`: sync the corpus folder again whenever its articles change (watchfiles)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from watchfiles import Change, watch
+
+from retrieval.corpus import ARTICLE_SUFFIXES
+from retrieval.metadata import METADATA_FILE
+
+DEBOUNCE_MS = 1500  # a burst of changes (copying a folder of pages) becomes one sync
+
+
+def is_article_change(change: Change, path: str) -> bool:
+    """Article files and articles.toml count; hidden files (partial downloads) do not."""
+    name = Path(path).name
+    return not name.startswith(".") and (name == METADATA_FILE or Path(name).suffix.lower() in ARTICLE_SUFFIXES)
+
+
+def watch_corpus(
+    corpus_dir: Path, sync: Callable[[], None], *, debounce_ms: int = DEBOUNCE_MS, stop: threading.Event | None = None
+) -> None:
+    """Call `sync` now, then after each debounced burst of added, changed or removed article
+    files, until interrupted (Ctrl-C) or `stop` is set."""
+    sync()
+    for _ in watch(corpus_dir, watch_filter=is_article_change, debounce=debounce_ms, stop_event=stop,
+                   raise_interrupt=False, recursive=False):
+        sync()
