@@ -102,6 +102,7 @@ class BotSettings(BaseModel):
     instance: str = Field(default="main", pattern=r"^[A-Za-z0-9_.-]+$", description="names this process's persistence file")
     connect_attempts: int = Field(default=5, ge=1, description="tries to reach the Bot API at start-up")
     connect_backoff: float = Field(default=1.0, gt=0, description="seconds before the first retry, doubling")
+    notify_seconds: float = Field(default=5.0, gt=0, description="how often to look for new articles to announce to subscribers")
 
 
 class TelegramSettings(BaseSettings):
