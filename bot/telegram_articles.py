@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
@@ -34,6 +35,7 @@ _URL = r"https?://\S+"
 _LINKS_ONLY = re.compile(rf"^\s*{_URL}(?:\s+{_URL})*\s*$")
 _PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 _PAGE_FILES = filters.Document.FileExtension("html") | filters.Document.FileExtension("htm") | filters.Document.FileExtension("txt")
+Adder = Callable[..., tuple[list[Added], IngestReport | None]]  # retrieval.adding.add_urls / add_file
 SUBSCRIBERS = "subscribers"  # bot_data: chat id -> reply language
 ANNOUNCED = "announced"  # bot_data: "article_id:content_hash" of every version already announced
 
@@ -77,7 +79,7 @@ class ArticleIntake:
         data = bytes(await (await document.get_file()).download_as_bytearray())
         await self._add(update, context, add_file, document.file_name or "upload.txt", data)
 
-    async def _add(self, update: Update, context: ContextTypes.DEFAULT_TYPE, adder: Any, *source: Any) -> None:
+    async def _add(self, update: Update, context: ContextTypes.DEFAULT_TYPE, adder: Adder, *source: Any) -> None:
         """Run `adder(*source, settings, embedder)` in a worker thread and report what it did."""
         if not self.bot._is_admin(update):
             await self.bot._say(update, context, "add_admins_only")
