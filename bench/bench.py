@@ -30,14 +30,18 @@ QUESTIONS = REPO / "tests" / "data" / "questions.jsonl"
 
 
 class CountingEmbedder:
-    """Delegates to the real embedder and counts the texts it embeds."""
+    """Delegates to the real embedder; counts the texts it embeds and the seconds spent."""
 
     def __init__(self, real) -> None:  # noqa: ANN001
-        self._real, self.name, self.passages = real, real.name, 0
+        self._real, self.name, self.passages, self.seconds = real, real.name, 0, 0.0
 
     def embed_passages(self, texts):  # noqa: ANN001, ANN201
         self.passages += len(texts)
-        return self._real.embed_passages(texts)
+        started = time.perf_counter()
+        try:
+            return self._real.embed_passages(texts)
+        finally:
+            self.seconds += time.perf_counter() - started
 
     def embed_query(self, text):  # noqa: ANN001, ANN201
         return self._real.embed_query(text)

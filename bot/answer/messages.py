@@ -180,6 +180,48 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "الرابط",
         "en": "link",
     },
+    "add_usage": {
+        "ar": "أرسل /add ثم رابط المقال (http أو https)، أو أرسل الرابط وحده، أو ملف ‎.html‎ أو ‎.txt‎.",
+        "en": "Send /add followed by the article's link (http or https), or just the link, or an .html or .txt file.",
+    },
+    "add_started": {
+        "ar": "جارٍ إضافة المقال…",
+        "en": "Adding the article…",
+    },
+    "add_admins_only": {
+        "ar": "إضافة المقالات للمشرفين فقط. يمكنك طرح الأسئلة عن المقالات المفهرسة.",
+        "en": "Only administrators can add articles. You can ask questions about the indexed ones.",
+    },
+    "add_done": {
+        "ar": "أضيف المقال: {title}",
+        "en": "Article added: {title}",
+    },
+    "add_duplicate": {
+        "ar": "هذا المقال مفهرس من قبل: {title}",
+        "en": "This article is already indexed: {title}",
+    },
+    "add_failed": {
+        "ar": "تعذرت إضافة {source}: {problem}",
+        "en": "Could not add {source}: {problem}",
+    },
+    "add_too_large": {
+        "ar": "الملف كبير جداً (الحد {limit} بايت).",
+        "en": "The file is too large (limit {limit} bytes).",
+    },
+    "subscribed": {
+        "ar": "اشتركت: سأرسل هنا إشعاراً قصيراً عند فهرسة مقالات جديدة. لإلغاء الاشتراك: /unsubscribe",
+        "en": "Subscribed: I'll post a short notice here when new articles are indexed. To stop: /unsubscribe",
+    },
+    "unsubscribed": {
+        "ar": "ألغيت الاشتراك: لن تصلك إشعارات المقالات الجديدة.",
+        "en": "Unsubscribed: no more notices of new articles.",
+    },
+    "new_article": {
+        "ar": "📰 مقال جديد: {title}",
+        "en": "📰 New article: {title}",
+    },
+    "command_subscribe": {"ar": "إشعار عند فهرسة مقالات جديدة", "en": "Get a notice when new articles are indexed"},
+    "command_unsubscribe": {"ar": "إيقاف إشعارات المقالات الجديدة", "en": "Stop notices of new articles"},
 }
 
 

@@ -1,4 +1,4 @@
-"""Command line: isnad ingest | ask | chat | sources | eval | feedback | bot | start."""
+"""Command line: isnad ingest | add | ask | chat | sources | eval | feedback | bot | start."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from isnad.settings import Settings, load_settings
 if TYPE_CHECKING:
     from isnad.bot.answer.answering import Answerer
     from isnad.bot.answer.types import Answer
+    from isnad.retrieval.ingest import IngestReport
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -47,16 +48,40 @@ def _answerer(settings: Settings) -> Answerer:
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     corpus = Path(args.path) if args.path else settings.corpus_dir
-    report = _answerer(settings).reindex(corpus, progress=_progress(not args.json), rebuild=args.rebuild)
+    answerer = _answerer(settings)
+    if getattr(args, "watch", False):
+        from isnad.retrieval.watching import watch_corpus
+
+        watch_corpus(corpus, lambda: _print_report(answerer.reindex(corpus, progress=_progress(not args.json)), args.json))
+        return OK
+    return _print_report(answerer.reindex(corpus, progress=_progress(not args.json), rebuild=args.rebuild), args.json)
+
+
+def _print_report(report: IngestReport, as_json: bool) -> int:
+    """An ingest report: one JSON object, or a counts line and one line per skipped file."""
     counts = report.counts()
-    if args.json:
-        print(json.dumps(counts, ensure_ascii=False))
+    if as_json:
+        print(json.dumps(counts, ensure_ascii=False), flush=True)
         return OK
     shown = ("added", "updated", "removed", "unchanged") + (("repaired",) if report.repaired else ())
     print(", ".join(f"{k}: {counts[k]}" for k in shown))
     for item in report.skipped:
         print(f"skipped {item['path']}: {item['reason']}")
+    sys.stdout.flush()
     return OK
+
+
+def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
+    """Fetch links into the corpus folder and index them; exit 2 if a link could not be added."""
+    from isnad.retrieval.adding import add_urls
+
+    results, report = add_urls(args.urls, settings, _answerer(settings).embedder)
+    if args.json:
+        print(json.dumps({"articles": [r.__dict__ for r in results], "ingest": report.counts() if report else None}, ensure_ascii=False))
+    else:
+        for r in results:
+            print(f"added {r.article_id}: {r.title}" if not r.problem else f"not added {r.source}: {r.problem}")
+    return USAGE if any(r.problem and not r.article_id for r in results) else OK
 
 
 def _ready_answerer(settings: Settings) -> Answerer:
@@ -273,7 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("path", nargs="?", help="corpus folder (default: setting corpus_dir)")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
     ingest.add_argument("--rebuild", action="store_true", help="build a new index beside the old one, then swap it in")
+    ingest.add_argument("--watch", action="store_true", help="keep running: sync again when articles are added, changed or removed")
     ingest.set_defaults(func=cmd_ingest)
+    add = sub.add_parser("add", help="fetch web pages into the corpus folder and index them")
+    add.add_argument("urls", nargs="+", metavar="URL")
+    add.add_argument("--json", action="store_true", help="print one JSON object")
+    add.set_defaults(func=cmd_add)
     ask = sub.add_parser("ask", help="answer one question (or one per line of --batch FILE)")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")

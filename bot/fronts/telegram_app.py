@@ -50,6 +50,7 @@ from isnad.bot.fronts.feedback import FeedbackStore, Vote
 from isnad.bot.fronts.replies import Reply, compose
 from isnad.bot.fronts.startup import connect
 from isnad.bot.fronts.telegram_access import AccessGate, addressed_text
+from isnad.bot.fronts.telegram_articles import ArticleIntake, file_url
 from isnad.bot.fronts.telegram_buttons import (
     AnswerView,
     BackToAnswer,
@@ -73,7 +74,7 @@ DRAFT_EDIT_INTERVAL = 1.5  # seconds between edits of a streaming answer (Telegr
 SEND_RETRIES = 3  # attempts after a 429 (AIORateLimiter waits retry_after between them)
 NETWORK_RETRIES = 3  # attempts after a network fault, waiting NETWORK_BACKOFF, then twice as long
 NETWORK_BACKOFF = 0.5
-MENU_COMMANDS = ("start", "help", "ask", "sources", "lang", "new")
+MENU_COMMANDS = ("start", "help", "ask", "sources", "lang", "new", "subscribe", "unsubscribe")
 _NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 
@@ -405,22 +406,25 @@ def build_application(settings: Settings, answerer: Answerer) -> Application:
     redaction.add_secret(token)  # Bot API URLs contain the token
     redaction.install()
     bot = IsnadBot(settings, answerer)
+    intake = ArticleIntake(bot, settings.bot.notify_seconds)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    persistence = PicklePersistence(
-        persistence_path(settings), store_data=PersistenceInput(bot_data=False, user_data=False), update_interval=10,
+    persistence = PicklePersistence(  # bot_data: the subscribers to new-article notices
+        persistence_path(settings), store_data=PersistenceInput(bot_data=True, user_data=False), update_interval=10,
     )
     app = (
         Application.builder()
         .token(token.get_secret_value())
         .base_url(settings.telegram.api_url)
+        .base_file_url(file_url(settings.telegram.api_url))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))
         .persistence(persistence)
         .arbitrary_callback_data(True)
         .concurrent_updates(True)
-        .post_init(bot.on_startup)
+        .post_init(intake.on_startup)
         .build()
     )
+    intake.register(app)
     bot.register(app)
     return app
 

@@ -60,6 +60,7 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, tuple[int, int]] = {}  # method -> (remaining, retry_after)
         self._outages: dict[str, int] = {}  # method -> remaining 502 answers
+        self._files: dict[str, bytes] = {}  # file_id -> content (getFile, then /file/bot<token>/<path>)
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -69,6 +70,7 @@ class FakeBotAPI:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{file_id}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -103,6 +105,10 @@ class FakeBotAPI:
     def break_next(self, method: str, times: int = 1) -> None:
         """Answer the next `times` calls of `method` with 502 Bad Gateway (a network fault)."""
         self._outages[method] = times
+
+    def put_file(self, file_id: str, data: bytes) -> None:
+        """Make a file downloadable by the bot (as if a user had sent it)."""
+        self._files[file_id] = data
 
     def calls(self, method: str, **where: Any) -> list[Request]:
         """Accepted calls of `method` whose parameters include `where`."""
@@ -196,6 +202,15 @@ class FakeBotAPI:
     async def _api_answerInlineQuery(self, params: dict) -> bool:
         return True
 
+    async def _api_getFile(self, params: dict) -> dict:
+        file_id = params["file_id"]
+        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self._files[file_id]), "file_path": file_id}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token or request.match_info["file_id"] not in self._files:
+            return web.Response(status=404)
+        return web.Response(body=self._files[request.match_info["file_id"]])
+
     async def _api_setWebhook(self, params: dict) -> bool:
         self.webhook_url = params.get("url", "")
         return True
@@ -242,6 +257,13 @@ def message_update(
     if reply_to is not None:
         message["reply_to_message"] = reply_to
     return {"message": message}
+
+
+def document_update(chat_id: int, file_id: str, file_name: str, size: int, *, user_id: int | None = None,
+                    language_code: str = "en") -> dict[str, Any]:
+    """A file sent to the bot (put its content on the server with FakeBotAPI.put_file)."""
+    document = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size}
+    return message_update(chat_id, user_id=user_id, language_code=language_code, document=document)
 
 
 def bot_message(chat_id: int, message_id: int, text: str = "…") -> dict[str, Any]:
