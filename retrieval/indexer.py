@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from isnad.errors import UsageError
 from isnad.retrieval import datadir
 from isnad.retrieval.consistency import repair
 from isnad.retrieval.embedders import Embedder
@@ -19,7 +20,7 @@ from isnad.settings import Settings
 Progress = Callable[[int], Callable[[], None]]
 
 
-class CorpusNotFound(FileNotFoundError):
+class CorpusNotFound(UsageError):
     """The corpus folder to index does not exist."""
 
 
