@@ -65,6 +65,7 @@ from isnad.bot.fronts.titles import EnglishTitles
 from isnad.retrieval.arabic import detect_language
 from isnad.retrieval.datadir import WriterBusy
 from isnad.retrieval.models import Language
+from isnad.retrieval.store import StoreUnavailable
 from isnad.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -444,14 +445,32 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 def run_bot(settings: Settings, answerer: Answerer) -> None:
     """Run until interrupted: long polling, or a webhook when settings.bot.webhook_url is set."""
+    _open_index(settings, answerer)
     app = build_application(settings, answerer)
     connect(app, settings)
+    log.info("connected to the Bot API as @%s", app.bot.username)
     if settings.bot.webhook_url:
-        log.info("starting webhook on %s:%s", settings.bot.webhook_listen, settings.bot.webhook_port)
+        log.info("answering by webhook at %s (listening on %s:%s)",
+                 settings.bot.webhook_url, settings.bot.webhook_listen, settings.bot.webhook_port)
         app.run_webhook(**webhook_options(settings))
     else:
-        log.info("starting long polling")
+        log.info("answering by long polling")
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def _open_index(settings: Settings, answerer: Answerer) -> None:
+    """Open the store and say how many articles it holds; a store that is down only warns (the bot
+    answers "search unavailable" until it is back)."""
+    chroma = settings.chroma
+    where = f"Chroma server {chroma.host}:{chroma.port}" if chroma.host else f"embedded store in {settings.data_dir}"
+    try:
+        count = len(answerer.sources())
+    except StoreUnavailable as exc:
+        log.warning("%s; answering 'search unavailable' until it is back", exc)
+        return
+    log.info("store opened (%s): %d articles indexed", where, count)
+    if not count:
+        log.warning("nothing is indexed: run `isnad ingest` (the bot picks the index up without a restart)")
 
 
 def _continues(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
