@@ -8,7 +8,6 @@ inter-process lock on `<data_dir>/write.lock`.
 from __future__ import annotations
 
 import fnmatch
-
 import os
 import shutil
 import sys

@@ -14,7 +14,13 @@ from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.ingest import IngestReport, sync
 from isnad.retrieval.lexicon import sync_lexicon
 from isnad.retrieval.manifest import Manifest
-from isnad.retrieval.store import VectorStore, drop_collections, forget_embedded_clients, promote_staging, staging_settings
+from isnad.retrieval.store import (
+    VectorStore,
+    drop_collections,
+    forget_embedded_clients,
+    promote_staging,
+    staging_settings,
+)
 from isnad.settings import Settings
 
 Progress = Callable[[int], Callable[[], None]]

@@ -72,7 +72,7 @@ def _embedding_function(embedder: Embedder) -> Any:
             return {"model": self.model}
 
         @staticmethod
-        def build_from_config(config: dict[str, Any]) -> "IsnadEmbeddingFunction":
+        def build_from_config(config: dict[str, Any]) -> IsnadEmbeddingFunction:
             return IsnadEmbeddingFunction(config["model"])
 
     return IsnadEmbeddingFunction(embedder.name)
@@ -254,7 +254,7 @@ class VectorStore:
             raise _translate(exc) from exc
         return [
             Hit(plain_id(i), str(m["article_id"]), int(m["start"]), int(m["end"]), str(m["hash"]), 1.0 - d)
-            for i, m, d in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
+            for i, m, d in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True)
         ]
 
     def vectors(self, kind: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -265,7 +265,7 @@ class VectorStore:
             got = self._collections[kind].get(ids=list(ids), include=["embeddings"])
         except Exception as exc:
             raise _translate(exc) from exc
-        return {plain_id(i): np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])}
+        return {plain_id(i): np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
 
     def count(self, kind: str) -> int:
         return self._collections[kind].count()

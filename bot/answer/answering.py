@@ -6,13 +6,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from isnad.bot.answer import chitchat, evidence, followup, messages, prompting
 from isnad.bot.answer.decision import Decision, DecisionParams, decide
 from isnad.bot.answer.followup import Turn
-from isnad.bot.answer.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator, quoted
+from isnad.bot.answer.generators import (
+    ExtractiveGenerator,
+    GenerationTimeout,
+    Generator,
+    TextCallback,
+    load_generator,
+    quoted,
+)
 from isnad.bot.answer.prompting import Passage
 from isnad.bot.answer.types import Answer, Citation
 from isnad.retrieval.arabic import detect_language

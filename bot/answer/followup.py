@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from isnad.retrieval.arabic import normalise
 from isnad.bot.answer.types import Answer
+from isnad.retrieval.arabic import normalise
 
 # Openings that continue a conversation: "and when…", "what about…", "ومتى…", "طيب وين…", "وشو عن…".
 _CONTINUES = re.compile(

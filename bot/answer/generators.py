@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+from pydantic import SecretStr
 
 from isnad.bot.answer import messages
 from isnad.bot.answer.prompting import Passage, build_messages, translation_messages
@@ -124,7 +125,7 @@ def chat_model(settings: LLMSettings) -> Any:
         return ChatOpenAI(
             model=settings.model or "gpt-4o-mini",
             base_url=settings.base_url or None,
-            api_key=secret or "not-needed",
+            api_key=SecretStr(secret or "not-needed"),
             temperature=settings.temperature,
             timeout=settings.timeout,
             max_retries=1,
@@ -173,8 +174,9 @@ def _llamacpp_model(settings: LLMSettings) -> Any:
             return "llamacpp"
 
         def _complete(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool) -> Any:
+            chat: list[Any] = [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
             return llama.create_chat_completion(
-                messages=[{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages],
+                messages=chat,
                 max_tokens=settings.max_tokens,
                 temperature=settings.temperature,
                 stop=stop,

@@ -133,11 +133,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     status = OK
     for number, line in lines:
         if line is None:
-            problem = f"line {number} of {printable(args.batch)} is not valid UTF-8"
+            broken = f"line {number} of {printable(args.batch)} is not valid UTF-8"
             if args.json:
-                print(json.dumps({"line": number, "error": _error(USAGE, problem)}, ensure_ascii=False), flush=True)
+                print(json.dumps({"line": number, "error": _error(USAGE, broken)}, ensure_ascii=False), flush=True)
             else:
-                print(f"isnad: {problem}", file=sys.stderr, flush=True)
+                print(f"isnad: {broken}", file=sys.stderr, flush=True)
             status = max(status, USAGE)
             continue
         question, conversation = _question_of(line) if args.batch else (line, None)
@@ -307,7 +307,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help=debug)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug)
-    as_json = "print JSON instead of text"
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = _command(sub, "ingest", "refresh the index from a corpus folder (incremental)", cmd_ingest, common,
