@@ -213,4 +213,5 @@ def _problem(error: Any) -> str:
     """One invalid value: its variable, what is wrong and (a short scalar) what was given."""
     given = error.get("input")
     shown = f" (got {given!r})" if isinstance(given, str | int | float) and len(str(given)) <= 40 else ""
-    return f"{env_name(*(str(part) for part in error['loc'][:2]))}: {error['msg']}{shown}"
+    said = str(error["msg"]).removeprefix("Value error, ")  # pydantic's prefix for a validator's ValueError
+    return f"{env_name(*(str(part) for part in error['loc'][:2]))}: {said}{shown}"
