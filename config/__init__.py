@@ -1,1 +1,1 @@
-"""Data only: default.toml (the default settings) and example.env, read by isnad.settings."""
+"""Data only: example.env (every setting with its default, written by isnad.env_example)."""

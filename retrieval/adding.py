@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from isnad.settings import Settings
 from isnad.retrieval.corpus import ARTICLE_SUFFIX, PAGE_SUFFIXES, ArticleError, content_hash
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.fetching import FetchError, fetch
@@ -23,6 +22,7 @@ from isnad.retrieval.html_pages import extract_page, saved_from
 from isnad.retrieval.indexer import update_index
 from isnad.retrieval.ingest import IngestReport
 from isnad.retrieval.manifest import Manifest
+from isnad.settings import Settings
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 

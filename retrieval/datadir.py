@@ -8,7 +8,6 @@ inter-process lock on `<data_dir>/write.lock`.
 from __future__ import annotations
 
 import fnmatch
-
 import os
 import shutil
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from isnad.errors import ConfigError, Unavailable
 from isnad.retrieval.manifest import JOURNAL_FILE, MANIFEST_FILE, SNAPSHOT_DIR
 
 MARKER_FILE = ".isnad-data-dir"
@@ -39,11 +39,11 @@ OWNED_PATTERNS = ("terms.npz", ".terms.npz.tmp.npz", "telegram-*.pickle", "feedb
 INDEX_ENTRIES = (SNAPSHOT_DIR, STORE_DIR, MANIFEST_FILE)
 
 
-class DataDirError(ValueError):
+class DataDirError(ConfigError):
     """The data directory cannot be used as asked; the message says why and what to do."""
 
 
-class WriterBusy(RuntimeError):
+class WriterBusy(Unavailable):
     """Another process is writing to this data directory."""
 
 

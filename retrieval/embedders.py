@@ -12,8 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from isnad.errors import ConfigError
 from isnad.settings import EmbeddingSettings
 
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # CPU-only torch builds (PyPI's are CUDA on Linux)
 E5_QUERY_PREFIX = "query: "
 E5_PASSAGE_PREFIX = "passage: "
 PARALLEL_BATCH = 64  # texts from which a batch is split over the worker threads
@@ -105,9 +107,9 @@ class SentenceTransformerEmbedder(Embedder):
             import torch
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise ImportError(
-                "the sentence-transformers embedder needs extra packages: "
-                "pip install 'isnad[sentence-transformers]' torch==2.13.0"
+            raise ConfigError(
+                "ISNAD_EMBEDDING_PROVIDER=sentence-transformers needs extra packages: pip install torch "
+                f"--index-url {TORCH_CPU_INDEX} && pip install 'isnad[sentence-transformers]'"
             ) from exc
         torch.set_num_threads(threads)
         self.name = f"sentence-transformers/{model}"

@@ -10,13 +10,14 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from isnad.errors import UsageError
 from isnad.settings import FetchSettings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
-class FetchError(ValueError):
+class FetchError(UsageError):
     """A page that cannot be fetched or is not a web page; the message says why."""
 
 

@@ -48,9 +48,9 @@ def extract_page(data: bytes) -> Page:
     import trafilatura  # imported on first use: it loads lxml and date parsers
 
     found = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False, include_tables=False)
-    text = (found.text or "").strip() if found is not None else ""
-    if not text:
+    if found is None or isinstance(found, dict) or not (found.text or "").strip():
         raise ArticleError("no article text found in the page")
+    text = (found.text or "").strip()
     text += "\n"
     source = _SAVED_FROM.search(data[:4096])
     lang = _HTML_LANG.search(data[:4096])
@@ -122,7 +122,12 @@ def without_duplicates(items: Iterable[Item], indexed: Container[str]) -> list[I
     whose article id another file has (`a.txt` and `a.html`), and a page with the same text or the
     same canonical URL as another article. Articles already indexed win, so none is lost."""
     items = list(items)
-    first = sorted(range(len(items)), key=lambda i: not (isinstance(items[i], Article) and items[i].article_id in indexed))
+
+    def indexed_first(i: int) -> bool:
+        item = items[i]
+        return not (isinstance(item, Article) and item.article_id in indexed)
+
+    first = sorted(range(len(items)), key=indexed_first)
     owners: dict[tuple[str, str], str] = {}
     for i in first:
         item = items[i]

@@ -7,19 +7,26 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from isnad.errors import UsageError
 from isnad.retrieval import datadir
 from isnad.retrieval.consistency import repair
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.ingest import IngestReport, sync
 from isnad.retrieval.lexicon import sync_lexicon
 from isnad.retrieval.manifest import Manifest
-from isnad.retrieval.store import VectorStore, drop_collections, forget_embedded_clients, promote_staging, staging_settings
+from isnad.retrieval.store import (
+    VectorStore,
+    drop_collections,
+    forget_embedded_clients,
+    promote_staging,
+    staging_settings,
+)
 from isnad.settings import Settings
 
 Progress = Callable[[int], Callable[[], None]]
 
 
-class CorpusNotFound(FileNotFoundError):
+class CorpusNotFound(UsageError):
     """The corpus folder to index does not exist."""
 
 

@@ -63,7 +63,7 @@ class CachedEmbedder:
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         for begin in range(0, len(todo), self._batch_size):
             batch = todo[begin : begin + self._batch_size]
-            for text, vector in zip(batch, self._embedder.embed_passages(batch)):
+            for text, vector in zip(batch, self._embedder.embed_passages(batch), strict=True):
                 self._cache[text] = vector
         return _rows([self._cache[t] for t in texts])
 
@@ -85,7 +85,7 @@ def _store_article(indexed: IndexedArticle, store: VectorStore, embed: CachedEmb
 
     Returns how many spans of each kind were stored."""
     article = indexed.article
-    sentence_vectors = dict(zip(indexed.sentences, embed.embed([s.text for s in indexed.sentences])))
+    sentence_vectors = dict(zip(indexed.sentences, embed.embed([s.text for s in indexed.sentences]), strict=True))
     chunk_vectors = [
         _normalised(np.mean([sentence_vectors[s] for s in chunk_sentences(c, indexed.sentences)], axis=0))
         for c in indexed.chunks

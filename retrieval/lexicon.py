@@ -87,7 +87,7 @@ class TermLexicon:
         top = np.argsort(-similarity, axis=1)[:, :k]
         return [
             [(self.words[j], float(row[j])) for j in best if row[j] >= min_similarity]
-            for row, best in zip(similarity, top)
+            for row, best in zip(similarity, top, strict=True)
         ]
 
 
@@ -121,11 +121,11 @@ class WordEmbeddings:
         if missing:
             vectors = self._embedder.embed_queries(missing)
             with self._lock:
-                self._cache.update(zip(missing, vectors))
+                self._cache.update(zip(missing, vectors, strict=True))
                 while len(self._cache) > self._size:
                     self._cache.popitem(last=False)
         with self._lock:
-            found = [self._cache.get(w) for w in words]
-        if any(v is None for v in found):  # evicted meanwhile by another thread's words
+            found = [v for v in (self._cache.get(w) for w in words) if v is not None]
+        if len(found) < len(words):  # evicted meanwhile by another thread's words
             return self._embedder.embed_queries(list(words))
         return np.vstack(found)

@@ -31,6 +31,17 @@ class Entry:
     counts: dict[str, int] | None = None  # stored spans by kind (None in manifests written before counts)
 
 
+@dataclass(frozen=True)
+class Source:
+    """An indexed article as listed to users."""
+
+    article_id: str
+    title: str
+    publisher: str
+    date: str
+    url: str
+
+
 @dataclass
 class Manifest:
     """Indexed articles of one data directory."""
@@ -59,6 +70,13 @@ class Manifest:
         except FileNotFoundError:
             return None
         return stat.st_mtime_ns, stat.st_size
+
+    def sources(self) -> list[Source]:
+        """The indexed articles, by id; an article without a title is listed by its id."""
+        return [
+            Source(article_id, e.meta.title or article_id, e.meta.publisher, e.meta.date, e.meta.url)
+            for article_id, e in sorted(self.entries.items())
+        ]
 
     def save(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)

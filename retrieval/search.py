@@ -61,7 +61,7 @@ class CorpusView:
         self.chunks = [c for a in self.articles.values() for c in a.chunks]
         self._chunk_by_id = {c.span_id: c for c in self.chunks}
         self._sentence_by_id = {s.span_id: s for a in self.articles.values() for s in a.sentences}
-        pairs = [(before, s) for a in self.articles.values() for before, s in zip(a.sentences, a.sentences[1:])]
+        pairs = [(before, s) for a in self.articles.values() for before, s in zip(a.sentences, a.sentences[1:], strict=False)]
         self._previous = {s.span_id: before for before, s in pairs}
         self._next = {before.span_id: s for before, s in pairs}
         self._skeleton_cache: dict[str, int] = {}
@@ -206,7 +206,7 @@ class HybridSearcher:
         if not found:
             return ()
         vectors = self.embedder.embed_passages([s.text for s in found])
-        return tuple(Candidate(s, float(v @ vector)) for s, v in zip(found, vectors))
+        return tuple(Candidate(s, float(v @ vector)) for s, v in zip(found, vectors, strict=True))
 
     def _candidates(
         self, vector: np.ndarray, passages: Sequence[RetrievedChunk], near: Sequence[Sentence]

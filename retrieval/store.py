@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from isnad.errors import ConfigError, Unavailable
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.models import Span
 from isnad.settings import ChromaSettings
@@ -24,15 +25,11 @@ SCAN_BATCH = 5000
 STAGING_SUFFIX = "staging"
 
 
-class StoreError(RuntimeError):
-    """The vector store cannot be used; the message says what to do."""
-
-
-class StoreUnavailable(StoreError):
+class StoreUnavailable(Unavailable):
     """The Chroma server cannot be reached."""
 
 
-class EmbedderMismatch(StoreError):
+class EmbedderMismatch(ConfigError):
     """The store was built with a different embedding model."""
 
 
@@ -75,7 +72,7 @@ def _embedding_function(embedder: Embedder) -> Any:
             return {"model": self.model}
 
         @staticmethod
-        def build_from_config(config: dict[str, Any]) -> "IsnadEmbeddingFunction":
+        def build_from_config(config: dict[str, Any]) -> IsnadEmbeddingFunction:
             return IsnadEmbeddingFunction(config["model"])
 
     return IsnadEmbeddingFunction(embedder.name)
@@ -145,8 +142,18 @@ def _server_collections(settings: ChromaSettings, data_dir: Path) -> tuple[Any, 
     try:
         client = _client(settings, data_dir)
         return client, {c.name for c in client.list_collections()}
-    except Exception as exc:
+    except _server_failures() as exc:
         raise _unavailable(settings, exc) from exc
+
+
+def _server_failures() -> tuple[type[Exception], ...]:
+    """What opening a Chroma server raises when it is down or is some other service: chromadb
+    reports a refused connection, and a reply that is not Chroma's JSON, as ValueError; httpx
+    errors (transport, HTTP status) and Chroma's own errors come through as they are."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    return (ValueError, ConnectionError, httpx.HTTPError, ChromaError)
 
 
 def _unavailable(settings: ChromaSettings, exc: Exception) -> StoreUnavailable:
@@ -173,7 +180,7 @@ class VectorStore:
                 )
                 for kind in (CHUNKS, SENTENCES)
             }
-        except Exception as exc:
+        except _server_failures() as exc:
             if settings.host:
                 raise _unavailable(settings, exc) from exc
             raise
@@ -247,7 +254,7 @@ class VectorStore:
             raise _translate(exc) from exc
         return [
             Hit(plain_id(i), str(m["article_id"]), int(m["start"]), int(m["end"]), str(m["hash"]), 1.0 - d)
-            for i, m, d in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
+            for i, m, d in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True)
         ]
 
     def vectors(self, kind: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -258,7 +265,7 @@ class VectorStore:
             got = self._collections[kind].get(ids=list(ids), include=["embeddings"])
         except Exception as exc:
             raise _translate(exc) from exc
-        return {plain_id(i): np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])}
+        return {plain_id(i): np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
 
     def count(self, kind: str) -> int:
         return self._collections[kind].count()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from isnad import __version__
 from isnad.bot.answer import messages
+from isnad.bot.fronts.cli import build_parser
 from isnad.retrieval.arabic import detect_language
 from tests.conftest import ISNAD, SEEDS, core_cli_env, core_questions, core_seed_texts
 
@@ -147,6 +150,41 @@ def test_sources_lists_the_seed_articles(core_cli_index) -> None:
     listed = json.loads(run(data_dir, "sources", "--json").stdout)
     assert [s["article_id"] for s in listed] == sorted(SEED_TEXTS)
     assert all(s["title"] for s in listed)
+
+
+def test_ingest_and_sources_load_no_language_model(tmp_path: Path) -> None:
+    """llamacpp with no model file: indexing needs only the embedder, listing only the manifest
+    (here even with the store's server unreachable)."""
+    data_dir, llm = tmp_path / "data", {"ISNAD_LLM_PROVIDER": "llamacpp", "ISNAD_LLM_MODEL": ""}
+    done = run(data_dir, "ingest", "--json", **llm)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == len(SEED_TEXTS)
+    done = run(data_dir, "sources", "--json", ISNAD_CHROMA_HOST="127.0.0.1", ISNAD_CHROMA_PORT="9", **llm)
+    assert done.returncode == 0, done.stderr
+    assert [s["article_id"] for s in json.loads(done.stdout)] == sorted(SEED_TEXTS)
+
+
+def test_every_subcommand_and_argument_has_help() -> None:
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert {listed.dest for listed in commands._choices_actions} == set(commands.choices)
+    for name, command in commands.choices.items():
+        assert command.description, name
+        assert all(action.help for action in command._actions), name
+
+
+def test_version() -> None:
+    done = subprocess.run([str(ISNAD), "--version"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, f"isnad {__version__}")
+
+
+def test_eval_outside_a_checkout_asks_for_a_file(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(ISNAD), "eval"], capture_output=True, text=True, timeout=60, cwd=tmp_path, env=core_cli_env(tmp_path / "data")
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith("isnad: eval: no FILE given") and "give a question file" in line
 
 
 def test_eval_prints_metric_lines(core_cli_index) -> None:

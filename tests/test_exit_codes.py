@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import core_cli_env
 from tests.scale.conftest import free_port
 from tests.test_cli import AR_QUESTION, EN_QUESTION, run
 
@@ -82,7 +84,7 @@ def test_a_too_long_question_exits_2(core_seed_copy: Path) -> None:
     assert json.loads(done.stdout)["error"]["code"] == 2
 
 
-@pytest.mark.parametrize("command", [["ask", AR_QUESTION], ["ask", "--json", AR_QUESTION], ["chat"], ["sources"]])
+@pytest.mark.parametrize("command", [["ask", AR_QUESTION], ["ask", "--json", AR_QUESTION], ["chat"], ["ingest"]])
 def test_an_unreachable_chroma_server_exits_4(tmp_path: Path, command: list[str]) -> None:
     port = free_port()
     done = run(tmp_path / "data", *command, stdin=f"{AR_QUESTION}\n", ISNAD_CHROMA_HOST="127.0.0.1", ISNAD_CHROMA_PORT=str(port))
@@ -108,3 +110,40 @@ def test_a_refused_rebuild_carries_an_error_in_its_json(core_seed_copy: Path) ->
 
 def test_bot_without_token_is_a_configuration_error(tmp_path: Path) -> None:
     assert "TELEGRAM_BOT_TOKEN" in one_line(run(tmp_path / "data", "bot"), 3)
+
+
+@pytest.mark.parametrize(("provider", "extra"), [("openai", "langchain_openai"), ("ollama", "langchain_ollama"), ("llamacpp", "llama_cpp")])
+def test_a_missing_extra_is_one_line_naming_the_pip_install(core_seed_copy: Path, provider: str, extra: str) -> None:
+    """The provider's package made unimportable (None in sys.modules), as in an install without the extra."""
+    script = f"import sys; sys.modules[{extra!r}] = None; from isnad.bot.fronts.cli import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "ask", AR_QUESTION], capture_output=True, text=True, timeout=180,
+        env=core_cli_env(core_seed_copy, ISNAD_LLM_PROVIDER=provider, ISNAD_LLM_MODEL=__file__),
+    )
+    line = one_line(done, 3)
+    assert line == f"isnad: ISNAD_LLM_PROVIDER={provider} needs an extra package: pip install 'isnad[{provider}]'"
+
+
+def test_a_llamacpp_model_that_is_not_a_file_is_a_configuration_error(core_seed_copy: Path, tmp_path: Path) -> None:
+    done = run(core_seed_copy, "ask", AR_QUESTION, ISNAD_LLM_PROVIDER="llamacpp", ISNAD_LLM_MODEL=str(tmp_path / "none.gguf"))
+    assert "ISNAD_LLM_MODEL" in one_line(done, 3)
+
+
+def test_an_unknown_log_level_is_one_line(tmp_path: Path) -> None:
+    line = one_line(run(tmp_path / "data", "sources", ISNAD_LOG_LEVEL="loud"), 3)
+    assert "ISNAD_LOG_LEVEL" in line and "'loud'" in line.lower()
+
+
+def test_an_unexpected_error_is_one_line_and_its_traceback_only_with_debug(core_seed_copy: Path) -> None:
+    (core_seed_copy / "manifest.json").write_text("{", encoding="utf-8")  # damaged by hand: a bug to report
+    line = one_line(run(core_seed_copy, "sources"), 1)
+    assert "JSONDecodeError" in line and line.endswith("run again with --debug for the traceback")
+    for args in (["--debug", "sources"], ["sources", "--debug"]):
+        done = run(core_seed_copy, *args)
+        assert done.returncode == 1 and "Traceback (most recent call last)" in done.stderr
+        assert done.stderr.strip().splitlines()[-1] == line
+
+
+def test_debug_keeps_the_exit_code_of_an_operator_error(tmp_path: Path) -> None:
+    done = run(tmp_path / "data", "--debug", "ingest", str(tmp_path / "missing"))
+    assert done.returncode == 2 and done.stderr.strip().splitlines()[-1].startswith("isnad: corpus folder not found")

@@ -65,4 +65,4 @@ def test_the_folders_are_installed_under_one_namespace() -> None:
     assert Path(isnad.bot.answer.answering.__file__) == REPO / "bot" / "answer" / "answering.py"
     assert Path(isnad.bot.fronts.cli.__file__) == REPO / "bot" / "fronts" / "cli.py"
     assert Path(isnad.retrieval.search.__file__) == REPO / "retrieval" / "search.py"
-    assert isnad.settings.DEFAULT_TOML == REPO / "config" / "default.toml"
+    assert Path(isnad.settings.__file__) == REPO / "isnad" / "settings.py"

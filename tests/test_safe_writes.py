@@ -92,7 +92,7 @@ def test_rebuild_refuses_the_working_directory(tmp_path: Path, corpus: Path) -> 
 def test_an_empty_data_dir_setting_is_refused(tmp_path: Path, corpus: Path) -> None:
     (tmp_path / "report.txt").write_text("mine", encoding="utf-8")
     line = _one_line_failure(_isnad("", corpus, "ingest", "--rebuild", cwd=tmp_path), 3)
-    assert "data_dir" in line
+    assert "ISNAD_DATA_DIR" in line
     assert (tmp_path / "report.txt").exists()
 
 

@@ -6,13 +6,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from isnad.bot.answer import chitchat, evidence, followup, messages, prompting
 from isnad.bot.answer.decision import Decision, DecisionParams, decide
 from isnad.bot.answer.followup import Turn
-from isnad.bot.answer.generators import ExtractiveGenerator, GenerationTimeout, Generator, TextCallback, load_generator, quoted
+from isnad.bot.answer.generators import (
+    ExtractiveGenerator,
+    GenerationTimeout,
+    Generator,
+    TextCallback,
+    load_generator,
+    quoted,
+)
 from isnad.bot.answer.prompting import Passage
 from isnad.bot.answer.types import Answer, Citation
 from isnad.retrieval.arabic import detect_language
@@ -20,7 +27,7 @@ from isnad.retrieval.embedders import Embedder, load_embedder
 from isnad.retrieval.indexer import update_index
 from isnad.retrieval.ingest import IngestReport
 from isnad.retrieval.lexicon import TermLexicon, WordEmbeddings
-from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.manifest import Manifest, Source
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import CorpusView, HybridSearcher, SearchResult
 from isnad.retrieval.store import StoreUnavailable, VectorStore
@@ -28,17 +35,6 @@ from isnad.settings import Settings
 
 log = logging.getLogger(__name__)
 FOLLOW_UP_REACH = 2  # sentences either side of the previous reply's quotes that a follow-up may quote
-
-
-@dataclass(frozen=True)
-class Source:
-    """An indexed article as listed to users."""
-
-    article_id: str
-    title: str
-    publisher: str
-    date: str
-    url: str
 
 
 def validate_question(question: str, max_chars: int) -> str | None:
@@ -110,11 +106,8 @@ class Answerer:
         return report
 
     def sources(self) -> list[Source]:
-        view = self._current_searcher().view
-        return [
-            Source(a.article.article_id, a.article.title, a.article.meta.publisher, a.article.meta.date, a.article.meta.url)
-            for a in view.articles.values()
-        ]
+        """The indexed articles of the index in use (opening the store, as answering does)."""
+        return self._current_searcher().view.manifest.sources()
 
     def article_text(self, article_id: str) -> str:
         """The indexed text of an article (what citation offsets point into)."""

@@ -118,7 +118,7 @@ def rank(params: LanguageParams, question: Question, result: SearchResult, view:
 def rank_rows(params: LanguageParams, candidates: Sequence[Candidate], rows: np.ndarray) -> list[Ranked]:
     """Candidates with their feature rows, ordered by the ranker's score."""
     scores = params.ranker(rows) if len(rows) else np.zeros(0)
-    ranked = [Ranked(c, float(s), row) for c, s, row in zip(candidates, scores, rows)]
+    ranked = [Ranked(c, float(s), row) for c, s, row in zip(candidates, scores, rows, strict=True)]
     ranked.sort(key=lambda r: r.score, reverse=True)
     return ranked
 

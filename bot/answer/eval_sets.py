@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from isnad.errors import UsageError
+
 Format = Literal["golden", "xquad"]
 Split = Literal["fit", "heldout", "all"]
 SPLITS_FILE = "splits.json"
@@ -23,7 +25,7 @@ NEAR_MISS_MANIFEST = "manifest.json"
 REQUIRED_FIELDS = ("question", "lang", "answerable")
 
 
-class EvalSetError(ValueError):
+class EvalSetError(UsageError):
     """A question set that cannot be used, with a reason fit to show an operator."""
 
 

@@ -188,7 +188,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
     found = view.word_vectors(list(unknown.values())) if unknown else None
     if found is not None:
         nearest = view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY)
-        for term, near in zip(unknown, nearest):
+        for term, near in zip(unknown, nearest, strict=True):
             if near:
                 forms = frozenset({term} | {stem(w) for w, _ in near})
                 frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
@@ -214,7 +214,7 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     found = view.word_vectors(embedded)
     translations: dict[str, list[tuple[str, float]]] = {}
     if found is not None:
-        translations = dict(zip(embedded, view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY)))
+        translations = dict(zip(embedded, view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY), strict=True))
     terms = []
     for word, (written, skeleton, count) in literal.items():
         translated = translations.get(word, [])
@@ -223,9 +223,9 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         strength = 1.0 if count else max((similarity for _, similarity in translated), default=0.0)
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
-        term = stem(word)  # an Arabic name typed into an English question
-        if term not in {t.text for t in terms}:  # one term per stem, so each has one vector row
-            terms.append(_stem_term(term, view))
+        stemmed = stem(word)  # an Arabic name typed into an English question
+        if stemmed not in {t.text for t in terms}:  # one term per stem, so each has one vector row
+            terms.append(_stem_term(stemmed, view))
     if found is None:
         return terms, None
     row = {w: i for i, w in enumerate(embedded)}
@@ -252,7 +252,7 @@ def _coverage(question: Question, found: Sequence[bool]) -> tuple[float, float]:
     total = question.total_weight
     if not total:
         return 0.0, 0.0
-    weights = [t.weight for t, hit in zip(question.terms, found) if hit]
+    weights = [t.weight for t, hit in zip(question.terms, found, strict=True) if hit]
     return sum(weights) / total, max(weights, default=0.0) / max(t.weight for t in question.terms)
 
 
@@ -293,7 +293,7 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
     if not result.candidates:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     top = max(c.similarity for c in result.candidates)
-    passage_rank = {}
+    passage_rank: dict[str, int] = {}
     for rank, passage in enumerate(result.passages):
         for sentence in view.sentences_in(passage.chunk):
             passage_rank.setdefault(sentence.span_id, rank)
@@ -301,15 +301,15 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
     coverages = [_coverage(question, hits) for hits in found]
     soft = [
         _soft_coverage(question, c.sentence, hits, coverage, view)
-        for c, hits, (coverage, _) in zip(result.candidates, found, coverages)
+        for c, hits, (coverage, _) in zip(result.candidates, found, coverages, strict=True)
     ]
     mean_soft = float(np.mean(soft))
     rows = []
-    for candidate, (coverage, rarest), soft_coverage in zip(result.candidates, coverages, soft):
+    for candidate, (coverage, rarest), soft_coverage in zip(result.candidates, coverages, soft, strict=True):
         sentence = candidate.sentence
         window, _ = _coverage(question, _found_terms(question, view.neighbourhood(sentence), view))
         match, missing = _type_match(question, sentence)
-        rank = passage_rank.get(sentence.span_id)
+        ranked = passage_rank.get(sentence.span_id)
         rows.append((
             candidate.similarity,
             candidate.similarity - top,
@@ -318,7 +318,7 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
             rarest,
             soft_coverage,
             soft_coverage - mean_soft,
-            1.0 / (1 + rank) if rank is not None else 0.0,
+            1.0 / (1 + ranked) if ranked is not None else 0.0,
             match,
             missing,
             math.log(1 + len(sentence.text)) / 6,

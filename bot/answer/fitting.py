@@ -36,10 +36,10 @@ import numpy as np
 
 from isnad.bot.answer.answering import Answerer
 from isnad.bot.answer.decision import (
+    QUESTION_FEATURES,
     DecisionParams,
     LanguageParams,
     Linear,
-    QUESTION_FEATURES,
     answer_probability,
     question_row,
     rank_rows,
@@ -81,11 +81,11 @@ class CachingEmbedder(Embedder):
         """Vectors kept by an earlier run in the same work folder (refits cost no embedding)."""
         if path.is_file():
             with np.load(path, allow_pickle=False) as saved:
-                keys = zip(saved["texts"].tolist(), saved["queries"].tolist())
-                self._cache.update({(str(t), bool(q)): v for (t, q), v in zip(keys, saved["vectors"])})
+                keys = zip(saved["texts"].tolist(), saved["queries"].tolist(), strict=True)
+                self._cache.update({(str(t), bool(q)): v for (t, q), v in zip(keys, saved["vectors"], strict=True)})
 
     def save(self, path: Path) -> None:
-        texts, queries = zip(*self._cache) if self._cache else ((), ())
+        texts, queries = zip(*self._cache, strict=True) if self._cache else ((), ())
         vectors = np.vstack(list(self._cache.values())) if self._cache else np.zeros((0, 0))
         np.savez(path, texts=np.asarray(texts, dtype=str), queries=np.asarray(queries), vectors=vectors)
 
@@ -93,7 +93,7 @@ class CachingEmbedder(Embedder):
         missing = list(dict.fromkeys(t for t in texts if (t, is_query) not in self._cache))
         if missing:
             vectors = self.inner.embed_queries(missing) if is_query else self.inner.embed_passages(missing)
-            self._cache.update({(t, is_query): v for t, v in zip(missing, vectors)})
+            self._cache.update({(t, is_query): v for t, v in zip(missing, vectors, strict=True)})
         return np.vstack([self._cache[(t, is_query)] for t in texts])
 
 

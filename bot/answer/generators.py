@@ -8,10 +8,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, Protocol
+
+import httpx
+from pydantic import SecretStr
 
 from isnad.bot.answer import messages
 from isnad.bot.answer.prompting import Passage, build_messages, condense_messages, translation_messages
+from isnad.errors import ConfigError
 from isnad.retrieval.models import Language
 from isnad.settings import LLMSettings
 
@@ -62,12 +67,14 @@ class ExtractiveGenerator:
 
 
 class ChatModelGenerator:
-    """Any LangChain chat model, streamed, with an overall deadline."""
+    """Any LangChain chat model, streamed, with an overall deadline; `timeouts` are the exception
+    types its client raises when a request times out."""
 
-    def __init__(self, name: str, model: Any, timeout: float) -> None:
+    def __init__(self, name: str, model: Any, timeout: float, timeouts: tuple[type[BaseException], ...] = ()) -> None:
         self.name = name
         self._model = model
         self._timeout = timeout
+        self._timeouts = timeouts
 
     def generate(
         self, question: str, language: Language, passages: Sequence[Passage], on_text: TextCallback | None = None
@@ -94,17 +101,25 @@ class ChatModelGenerator:
                         on_text("".join(parts))
                 if time.monotonic() > deadline:
                     raise GenerationTimeout(f"no complete answer within {self._timeout:g} s")
-        except Exception as exc:
-            if "timeout" in type(exc).__name__.lower() and not isinstance(exc, GenerationTimeout):
-                raise GenerationTimeout(str(exc)) from exc
-            raise
+        except self._timeouts as exc:
+            raise GenerationTimeout(str(exc)) from exc
         return "".join(parts)
 
 
-def _missing(provider: str) -> ImportError:
-    return ImportError(
-        f"the {provider!r} answer generator needs an extra package: pip install 'isnad[{_EXTRAS[provider]}]'"
+def _missing(provider: str) -> ConfigError:
+    return ConfigError(
+        f"ISNAD_LLM_PROVIDER={provider} needs an extra package: pip install 'isnad[{_EXTRAS[provider]}]'"
     )
+
+
+def _timeouts(provider: str) -> tuple[type[BaseException], ...]:
+    """What a provider's client raises when a request times out: openai's own error (it wraps
+    httpx's), httpx's (ollama's client lets them through); llama.cpp runs in-process, no timeout."""
+    if provider == "openai":
+        import openai
+
+        return (openai.APITimeoutError, httpx.TimeoutException)
+    return (httpx.TimeoutException,) if provider == "ollama" else ()
 
 
 def chat_model(settings: LLMSettings) -> Any:
@@ -120,7 +135,7 @@ def chat_model(settings: LLMSettings) -> Any:
         return ChatOpenAI(
             model=settings.model or "gpt-4o-mini",
             base_url=settings.base_url or None,
-            api_key=secret or "not-needed",
+            api_key=SecretStr(secret or "not-needed"),
             temperature=settings.temperature,
             timeout=settings.timeout,
             max_retries=1,
@@ -151,6 +166,8 @@ def _llamacpp_model(settings: LLMSettings) -> Any:
         import llama_cpp
     except ImportError as exc:
         raise _missing("llamacpp") from exc
+    if not Path(settings.model).is_file():
+        raise ConfigError(f"ISNAD_LLM_MODEL={settings.model!r} is not a file: set it to the path of a GGUF model")
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
     from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
@@ -167,8 +184,9 @@ def _llamacpp_model(settings: LLMSettings) -> Any:
             return "llamacpp"
 
         def _complete(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool) -> Any:
+            chat: list[Any] = [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages]
             return llama.create_chat_completion(
-                messages=[{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages],
+                messages=chat,
                 max_tokens=settings.max_tokens,
                 temperature=settings.temperature,
                 stop=stop,
@@ -195,4 +213,4 @@ def load_generator(settings: LLMSettings) -> Generator:
     """The generator named in settings; a missing extra fails here, at start-up."""
     if settings.provider == "extractive":
         return ExtractiveGenerator()
-    return ChatModelGenerator(settings.provider, chat_model(settings), settings.timeout)
+    return ChatModelGenerator(settings.provider, chat_model(settings), settings.timeout, _timeouts(settings.provider))

@@ -7,14 +7,17 @@ import json
 import logging
 import signal
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from isnad.bot.fronts import redaction
+from isnad import __version__
 from isnad.bot.answer.followup import Turn, turn_of
+from isnad.bot.fronts import redaction
 from isnad.bot.fronts.conversation import CONTEXT_TURNS
-from isnad.bot.fronts.failures import OK, UNAVAILABLE, USAGE, ConfigError, UsageError, exit_code, one_line
+from isnad.bot.fronts.failures import exit_code, one_line
+from isnad.errors import OK, UNAVAILABLE, USAGE, ConfigError, UsageError
 from isnad.retrieval.corpus import printable
 from isnad.retrieval.datadir import check_usable
 from isnad.settings import Settings, load_settings
@@ -47,35 +50,44 @@ def _answerer(settings: Settings) -> Answerer:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    """Index with the embedder alone: no answerer, no language model."""
+    from isnad.retrieval.embedders import load_embedder
+    from isnad.retrieval.indexer import update_index
+
     corpus = Path(args.path) if args.path else settings.corpus_dir
-    answerer = _answerer(settings)
-    if getattr(args, "watch", False):
+    embedder = load_embedder(settings.embedding)
+
+    def sync(rebuild: bool = False) -> None:
+        _print_report(update_index(settings, embedder, corpus, rebuild=rebuild, progress=_progress(not args.json)), args.json)
+
+    if args.watch:
         from isnad.retrieval.watching import watch_corpus
 
-        watch_corpus(corpus, lambda: _print_report(answerer.reindex(corpus, progress=_progress(not args.json)), args.json))
-        return OK
-    return _print_report(answerer.reindex(corpus, progress=_progress(not args.json), rebuild=args.rebuild), args.json)
+        watch_corpus(corpus, sync)
+    else:
+        sync(args.rebuild)
+    return OK
 
 
-def _print_report(report: IngestReport, as_json: bool) -> int:
+def _print_report(report: IngestReport, as_json: bool) -> None:
     """An ingest report: one JSON object, or a counts line and one line per skipped file."""
     counts = report.counts()
     if as_json:
         print(json.dumps(counts, ensure_ascii=False), flush=True)
-        return OK
+        return
     shown = ("added", "updated", "removed", "unchanged") + (("repaired",) if report.repaired else ())
     print(", ".join(f"{k}: {counts[k]}" for k in shown))
     for item in report.skipped:
         print(f"skipped {item['path']}: {item['reason']}")
     sys.stdout.flush()
-    return OK
 
 
 def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     """Fetch links into the corpus folder and index them; exit 2 if a link could not be added."""
     from isnad.retrieval.adding import add_urls
+    from isnad.retrieval.embedders import load_embedder
 
-    results, report = add_urls(args.urls, settings, _answerer(settings).embedder)
+    results, report = add_urls(args.urls, settings, load_embedder(settings.embedding))
     if args.json:
         print(json.dumps({"articles": [r.__dict__ for r in results], "ingest": report.counts() if report else None}, ensure_ascii=False))
     else:
@@ -150,11 +162,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     status = OK
     for number, line in lines:
         if line is None:
-            problem = f"line {number} of {printable(args.batch)} is not valid UTF-8"
+            broken = f"line {number} of {printable(args.batch)} is not valid UTF-8"
             if args.json:
-                print(json.dumps({"line": number, "error": _error(USAGE, problem)}, ensure_ascii=False), flush=True)
+                print(json.dumps({"line": number, "error": _error(USAGE, broken)}, ensure_ascii=False), flush=True)
             else:
-                print(f"isnad: {problem}", file=sys.stderr, flush=True)
+                print(f"isnad: {broken}", file=sys.stderr, flush=True)
             status = max(status, USAGE)
             continue
         question, conversation = _question_of(line) if args.batch else (line, None)
@@ -230,7 +242,10 @@ class _TokenPrinter:
 
 
 def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
-    sources = _answerer(settings).sources()
+    """The indexed articles, read from the manifest (no store, no model)."""
+    from isnad.retrieval.manifest import Manifest
+
+    sources = Manifest.load(settings.data_dir).sources()
     if args.json:
         print(json.dumps([s.__dict__ for s in sources], ensure_ascii=False))
     for s in sources if not args.json else ():
@@ -244,7 +259,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from isnad.bot.fronts.eval_run import run_sets
 
     try:
-        sets = [load_set(Path(args.file), args.corpus, args.split, args.limit)]
+        sets = [load_set(_eval_file(args.file), args.corpus, args.split, args.limit)]
         if args.near_miss:
             sets += load_near_miss(args.near_miss, args.split, args.limit)
     except EvalSetError as exc:
@@ -288,49 +303,95 @@ def _count(text: str) -> int:
     return int(text)
 
 
-DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "questions.jsonl"
+DEFAULT_EVAL_FILE = Path("tests/data/questions.jsonl")  # the public set, in a checkout beside seeds/
+
+
+def _eval_file(given: str | None) -> Path:
+    """FILE, or the public question set when run in a checkout (as the default corpus seeds/ is)."""
+    if given is not None:
+        return Path(given)
+    if not DEFAULT_EVAL_FILE.is_file():
+        raise UsageError(
+            f"eval: no FILE given and the public question set {DEFAULT_EVAL_FILE} is not in the working "
+            "directory: run from a checkout of Isnad or give a question file"
+        )
+    return DEFAULT_EVAL_FILE
+
+
+def _command(sub: argparse._SubParsersAction, name: str, summary: str, func: Callable[..., int],
+             common: argparse.ArgumentParser, details: str = "") -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary (in `isnad --help`) and description (in its own --help)."""
+    command = sub.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {details}".strip(), parents=[common])
+    command.set_defaults(func=func)
+    return command
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="isnad", description="Cited answers from news articles.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    ingest = sub.add_parser("ingest", help="refresh the index from a corpus folder (incremental)")
-    ingest.add_argument("path", nargs="?", help="corpus folder (default: setting corpus_dir)")
-    ingest.add_argument("--json", action="store_true", help="print one JSON object")
+    parser = argparse.ArgumentParser(
+        prog="isnad", description="Cited answers from news articles, in Arabic and English.",
+        epilog="Settings come from ISNAD_* environment variables or a .env file (see config/example.env).",
+    )
+    parser.add_argument("--version", action="version", version=f"isnad {__version__}")
+    debug = "on a failure, print the traceback too; log Isnad's debug lines"
+    parser.add_argument("--debug", action="store_true", help=debug)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = _command(sub, "ingest", "refresh the index from a corpus folder (incremental)", cmd_ingest, common,
+                      "New files are added, changed ones replaced, removed ones deleted; no language model is loaded.")
+    ingest.add_argument("path", nargs="?", help="corpus folder (default: ISNAD_CORPUS_DIR, seeds/)")
+    ingest.add_argument("--json", action="store_true", help="print one JSON object with the counts and skipped files")
     ingest.add_argument("--rebuild", action="store_true", help="build a new index beside the old one, then swap it in")
     ingest.add_argument("--watch", action="store_true", help="keep running: sync again when articles are added, changed or removed")
-    ingest.set_defaults(func=cmd_ingest)
-    add = sub.add_parser("add", help="fetch web pages into the corpus folder and index them")
-    add.add_argument("urls", nargs="+", metavar="URL")
-    add.add_argument("--json", action="store_true", help="print one JSON object")
-    add.set_defaults(func=cmd_add)
-    ask = sub.add_parser("ask", help="answer one question (or one per line of --batch FILE)")
-    ask.add_argument("question", nargs="?")
+
+    add = _command(sub, "add", "fetch web pages into the corpus folder and index them", cmd_add, common,
+                   "Only http/https pages; a page already indexed (same text or canonical URL) is not added again.")
+    add.add_argument("urls", nargs="+", metavar="URL", help="the pages to add")
+    add.add_argument("--json", action="store_true", help="print one JSON object with the added articles and the ingest counts")
+
+    ask = _command(sub, "ask", "answer one question (or one per line of --batch FILE)", cmd_ask, common,
+                   "Indexes the corpus first if nothing is indexed.")
+    ask.add_argument("question", nargs="?", help="the question, in Arabic or English")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
-    ask.add_argument("--batch", metavar="FILE", help="answer every line of FILE")
-    ask.set_defaults(func=cmd_ask)
-    sub.add_parser("chat", help="interactive terminal chat").set_defaults(func=cmd_chat)
-    sources = sub.add_parser("sources", help="list indexed articles")
-    sources.add_argument("--json", action="store_true")
-    sources.set_defaults(func=cmd_sources)
-    evaluation = sub.add_parser("eval", help="score answers on a question set")
-    evaluation.add_argument("file", nargs="?", default=str(DEFAULT_EVAL_FILE),
-                            help="golden (quotes) or XQuAD (answer_text, start) JSONL; default: the public set")
-    evaluation.add_argument("--corpus", type=Path, help="article folder (default: corpus/ beside an XQuAD file, else corpus_dir)")
-    evaluation.add_argument("--data-dir", type=Path, help="index the corpus here and keep it (default: the configured index for the configured corpus, else a temporary dir)")
+    ask.add_argument("--batch", metavar="FILE", help="answer every line of FILE (plain text, or JSON with a conversation id)")
+
+    _command(sub, "chat", "interactive terminal chat", cmd_chat, common,
+             "One question a line; /new starts afresh; ends at end of input (Ctrl-D).")
+
+    sources = _command(sub, "sources", "list the indexed articles", cmd_sources, common)
+    sources.add_argument("--json", action="store_true", help="print one JSON array")
+
+    evaluation = _command(sub, "eval", "score answers on a question set", cmd_eval, common,
+                          "Prints figures per question language; see README, `isnad eval [FILE]`.")
+    evaluation.add_argument("file", nargs="?",
+                            help=f"golden (quotes) or XQuAD (answer_text, start) JSONL; default: {DEFAULT_EVAL_FILE}")
+    evaluation.add_argument("--corpus", type=Path, metavar="DIR", help="article folder (default: corpus/ beside an XQuAD file, else ISNAD_CORPUS_DIR)")
+    evaluation.add_argument("--data-dir", type=Path, metavar="DIR", help="index the corpus here and keep it (default: the configured index for the configured corpus, else a temporary dir)")
     evaluation.add_argument("--split", choices=["fit", "heldout", "all"], default="all",
-                            help="XQuAD: by splits.json beside the file; golden: by each item's 'split'")
+                            help="XQuAD: by splits.json beside the file; golden: by each item's 'split' (default: all)")
     evaluation.add_argument("--limit", type=_count, metavar="N", help="only the first N questions (of each set)")
     evaluation.add_argument("--near-miss", type=Path, metavar="DIR", help="also score the sets written by bench/near_miss.py")
-    evaluation.add_argument("--json", action="store_true")
-    evaluation.set_defaults(func=cmd_eval)
-    feedback = sub.add_parser("feedback", help="list recent 👎 votes from Telegram")
+    evaluation.add_argument("--json", action="store_true", help="print the figures and per-question rows as JSON")
+
+    feedback = _command(sub, "feedback", "list recent 👎 votes from Telegram", cmd_feedback, common)
     feedback.add_argument("--json", action="store_true", help="print one JSON array")
-    feedback.add_argument("--limit", type=int, default=20, metavar="N", help="at most N votes (default 20)")
-    feedback.set_defaults(func=cmd_feedback)
-    sub.add_parser("bot", help="run the Telegram bot").set_defaults(func=cmd_bot)
-    sub.add_parser("start", help="ingest, then the bot (token set) or the terminal chat").set_defaults(func=cmd_start)
+    feedback.add_argument("--limit", type=_count, default=20, metavar="N", help="at most N votes (default 20)")
+
+    _command(sub, "bot", "run the Telegram bot", cmd_bot, common,
+             "Needs TELEGRAM_BOT_TOKEN; long polling, or a webhook when ISNAD_BOT_WEBHOOK_URL is set.")
+    _command(sub, "start", "ingest, then the bot (TELEGRAM_BOT_TOKEN set) or the terminal chat", cmd_start, common)
     return parser
+
+
+def _configure_logging(level: str | None, command: str, debug: bool) -> None:
+    """ISNAD_LOG_LEVEL for every logger when set; else Isnad's own INFO lines for the long-running
+    `bot` and `start` (their start-up steps) and warnings only for the rest."""
+    logging.basicConfig(level=level or "WARNING", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if debug:
+        logging.getLogger("isnad").setLevel("DEBUG")
+    elif level is None and command in ("bot", "start"):
+        logging.getLogger("isnad").setLevel("INFO")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -341,14 +402,13 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         for secret in (settings.telegram.bot_token, settings.telegram.webhook_secret, settings.llm.api_key):
             redaction.add_secret(secret)
-        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        _configure_logging(settings.log_level, args.command, args.debug)
         check_usable(settings.data_dir)
         return args.func(settings, args)
     except Exception as exc:
-        code = exit_code(exc)
-        if code is None:
-            raise
-        message = redaction.redact(one_line(exc))
+        if args.debug:
+            sys.stderr.write(redaction.redact(traceback.format_exc()))
+        code, message = exit_code(exc), redaction.redact(one_line(exc))
         print(f"isnad: {message}", file=sys.stderr)
         if getattr(args, "json", False):
             print(json.dumps({"error": _error(code, message)}, ensure_ascii=False))

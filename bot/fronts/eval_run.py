@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from isnad.bot.answer import evaluation
 from isnad.bot.answer.answering import Answerer
@@ -45,7 +46,7 @@ def answerer_for(
     settings: Settings, corpus: Path, data_dir: Path | None, shared: Answerer | None, progress: Progress
 ) -> Iterator[Answerer]:
     """An Answerer over `corpus`, indexed first unless it is the configured, non-empty index."""
-    reuse = {"embedder": shared.embedder, "generator": shared.generator} if shared else {}
+    reuse: dict[str, Any] = {"embedder": shared.embedder, "generator": shared.generator} if shared else {}
     if _is_configured(settings, corpus, data_dir):
         answerer = Answerer(settings, **reuse)
         if not Manifest.load(settings.data_dir).entries:  # scoring an empty index says nothing

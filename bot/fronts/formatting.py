@@ -36,11 +36,16 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 class Described(Protocol):
     """Anything with an article's descriptive fields (a Source or a Citation)."""
 
-    article_id: str
-    title: str
-    publisher: str
-    date: str
-    url: str
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def publisher(self) -> str: ...
+    @property
+    def date(self) -> str: ...
+    @property
+    def url(self) -> str: ...
 
 
 def size(html: str) -> int:

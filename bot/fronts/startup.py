@@ -10,16 +10,17 @@ import time
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
+from isnad.errors import ConfigError, Unavailable
 from isnad.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-class TokenRejected(ValueError):
+class TokenRejected(ConfigError):
     """The Bot API refused TELEGRAM_BOT_TOKEN."""
 
 
-class BotApiUnavailable(ConnectionError):
+class BotApiUnavailable(Unavailable):
     """The Bot API could not be reached after every attempt."""
 
 

@@ -13,11 +13,12 @@ import asyncio
 import logging
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
@@ -45,6 +46,7 @@ from telegram.ext import (
 
 from isnad.bot.answer import messages
 from isnad.bot.answer.answering import Answerer, validate_question
+from isnad.bot.answer.types import Answer
 from isnad.bot.fronts import conversation, formatting, redaction
 from isnad.bot.fronts.feedback import FeedbackStore, Vote
 from isnad.bot.fronts.replies import Reply, compose
@@ -52,7 +54,6 @@ from isnad.bot.fronts.startup import connect
 from isnad.bot.fronts.telegram_access import AccessGate, addressed_text
 from isnad.bot.fronts.telegram_articles import ArticleIntake, file_url
 from isnad.bot.fronts.telegram_buttons import (
-    AnswerView,
     BackToAnswer,
     CastVote,
     NewConversation,
@@ -61,11 +62,11 @@ from isnad.bot.fronts.telegram_buttons import (
     answer_view,
     back_keyboard,
 )
-from isnad.bot.answer.types import Answer
 from isnad.bot.fronts.titles import EnglishTitles
 from isnad.retrieval.arabic import detect_language
 from isnad.retrieval.datadir import WriterBusy
 from isnad.retrieval.models import Language
+from isnad.retrieval.store import StoreUnavailable
 from isnad.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,22 @@ NETWORK_RETRIES = 3  # attempts after a network fault, waiting NETWORK_BACKOFF, 
 NETWORK_BACKOFF = 0.5
 MENU_COMMANDS = ("start", "help", "ask", "sources", "lang", "new", "subscribe", "unsubscribe")
 _NEW_MESSAGES = filters.UpdateType.MESSAGE
+T = TypeVar("T")
+
+
+def _given(value: T | None) -> T:
+    """A part of the update its handler was registered for (message, query, user, chat data)."""
+    if value is None:
+        raise LookupError("the update lacks what its handler was registered for")
+    return value
+
+
+def _pressed(update: Update, kind: type[T]) -> tuple[CallbackQuery, T]:
+    """The button press and its data, of the kind the handler's pattern matched."""
+    query = _given(update.callback_query)
+    if not isinstance(query.data, kind):
+        raise LookupError(f"button data is not {kind.__name__}")
+    return query, query.data
 
 
 class _Draft:
@@ -148,7 +165,8 @@ class IsnadBot:
 
     async def on_startup(self, app: Application) -> None:
         """Publish the command menu in English (default) and Arabic."""
-        for language, code in (("en", None), ("ar", "ar")):
+        languages: tuple[tuple[Language, str | None], ...] = (("en", None), ("ar", "ar"))
+        for language, code in languages:
             menu = [BotCommand(name, messages.text(f"command_{name}", language)) for name in MENU_COMMANDS]
             await app.bot.set_my_commands(menu, language_code=code)
 
@@ -203,7 +221,7 @@ class IsnadBot:
         intro = formatting.text_html(messages.text("bot_intro", language), language)
         how = formatting.text_html(messages.text("how_to_ask", language, username=context.bot.username), language)
         for html in formatting.split_html([intro, *await self._listing(language), how]):
-            await self._reply(update.effective_message, html)
+            await self._reply(_given(update.effective_message), html)
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Commands, example questions made from the indexed titles, and how to ask in groups."""
@@ -211,11 +229,11 @@ class IsnadBot:
         sources = await asyncio.to_thread(self.answerer.sources)
         titles = [(language == "en" and self.titles(s.article_id)) or s.title for s in sources]
         text = messages.help_text(language, titles, context.bot.username)
-        await self._reply(update.effective_message, formatting.text_html(text, language))
+        await self._reply(_given(update.effective_message), formatting.text_html(text, language))
 
     async def on_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         for html in await self._listing(self._language(update, context)):
-            await self._reply(update.effective_message, html)
+            await self._reply(_given(update.effective_message), html)
 
     async def _listing(self, language: Language) -> list[str]:
         """The indexed articles as HTML messages."""
@@ -228,15 +246,15 @@ class IsnadBot:
         if choice not in ("ar", "en", "auto"):
             await self._say(update, context, "lang_usage")
             return
-        conversation.choose_language(context.chat_data, choice)
+        conversation.choose_language(_given(context.chat_data), choice)
         await self._say(update, context, "lang_auto" if choice == "auto" else "lang_set")
 
     async def on_new(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        conversation.forget(context.chat_data)
+        conversation.forget(_given(context.chat_data))
         await self._say(update, context, "new_done")
 
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        command_and_question = (update.effective_message.text or "").split(maxsplit=1)
+        command_and_question = (_given(update.effective_message).text or "").split(maxsplit=1)
         await self._answer(update, context, command_and_question[1] if len(command_and_question) > 1 else "")
 
     async def on_reindex(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -248,7 +266,7 @@ class IsnadBot:
             return
         async with self.reindexing:
             await self._say(update, context, "reindex_started")
-            log.info("reindex requested by %s", update.effective_user.id)
+            log.info("reindex requested by %s", _given(update.effective_user).id)
             try:
                 report = await asyncio.to_thread(self.answerer.reindex, wait=False)
             except WriterBusy:  # an operator's `isnad ingest` holds the data dir
@@ -264,7 +282,7 @@ class IsnadBot:
 
     # -- questions -------------------------------------------------------------------------
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
+        message = _given(update.effective_message)
         question = addressed_text(message, context.bot.username, context.bot.id)
         if question is None:
             return
@@ -274,7 +292,7 @@ class IsnadBot:
         await self._answer(update, context, question)
 
     async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-        message = update.effective_message
+        message, chat_data = _given(update.effective_message), _given(context.chat_data)
         problem = (
             validate_question(question, self.settings.bot.max_question_chars)
             if question.strip()
@@ -285,12 +303,12 @@ class IsnadBot:
             return
         user_id = update.effective_user.id if update.effective_user else message.chat.id
         log.info("question from user %s in chat %s (%d chars)", user_id, message.chat.id, len(question))
-        conversation.note_question(context.chat_data, detect_language(question))
-        language = conversation.chosen_language(context.chat_data) or detect_language(question)
+        conversation.note_question(chat_data, detect_language(question))
+        language = conversation.chosen_language(chat_data) or detect_language(question)
         await self._typing(context, message.chat.id)
         draft = _Draft(message, self._reply, language)
         pump = asyncio.create_task(draft.pump())
-        previous = conversation.turns(context.chat_data) if _continues(message, context) else []
+        previous = conversation.turns(chat_data) if _continues(message, context) else []
         try:
             answer = await asyncio.to_thread(self.answerer.answer, question, draft.update, previous)
         finally:
@@ -299,7 +317,7 @@ class IsnadBot:
         if answer.status == "chitchat":
             self.gate.rate.refund(user_id)
         else:
-            conversation.remember(context.chat_data, answer)
+            conversation.remember(chat_data, answer)
         await self._send_answer(message, self._compose(answer, language), question, draft.sent)
 
     @staticmethod
@@ -323,7 +341,7 @@ class IsnadBot:
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`@bot question` in any chat: the checked answer as one article result."""
-        query = update.inline_query
+        query = _given(update.inline_query)
         question = query.query.strip()
         if not question or validate_question(question, self.settings.bot.max_question_chars):
             await query.answer([], cache_time=0)
@@ -342,8 +360,7 @@ class IsnadBot:
     # -- buttons ---------------------------------------------------------------------------
     async def on_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Show the cited article's passage in place of the reply, with a button back."""
-        query = update.callback_query
-        press: ShowPassage = query.data
+        query, press = _pressed(update, ShowPassage)
         quotes = press.view.articles[press.index]
         try:
             text = await asyncio.to_thread(self.answerer.article_text, quotes[0].citation.article_id)
@@ -354,27 +371,27 @@ class IsnadBot:
         await self._edit(query, formatting.passage_html(text, quotes, press.view.language), back_keyboard(press.view))
 
     async def on_back(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        view: AnswerView = update.callback_query.data.view
-        await update.callback_query.answer()
-        await self._edit(update.callback_query, view.html, answer_keyboard(view))
+        query, press = _pressed(update, BackToAnswer)
+        await query.answer()
+        await self._edit(query, press.view.html, answer_keyboard(press.view))
 
     async def on_vote(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Store 👍/👎 with the question, the reply's status and what it cited."""
-        query = update.callback_query
-        press: CastVote = query.data
+        query, press = _pressed(update, CastVote)
         chat_id = update.effective_chat.id if update.effective_chat else 0
-        vote = Vote(chat_id, update.effective_user.id, press.up, press.view.question, press.view.status, press.view.cited)
+        vote = Vote(chat_id, _given(update.effective_user).id, press.up, press.view.question, press.view.status, press.view.cited)
         await asyncio.to_thread(self.feedback.record, vote)
         await query.answer(messages.text("vote_thanks", press.view.language))
 
     async def on_new_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if context.chat_data is not None:
             conversation.forget(context.chat_data)
-        await update.callback_query.answer(messages.text("new_done", update.callback_query.data.language))
+        query, press = _pressed(update, NewConversation)
+        await query.answer(messages.text("new_done", press.language))
 
     async def on_expired(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button whose data is gone (too old, or from before a restart without it)."""
-        await update.callback_query.answer(messages.text("expired", self._language(update, context)))
+        await _given(update.callback_query).answer(messages.text("expired", self._language(update, context)))
 
     @staticmethod
     async def _edit(query: Any, html: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -448,14 +465,32 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 def run_bot(settings: Settings, answerer: Answerer) -> None:
     """Run until interrupted: long polling, or a webhook when settings.bot.webhook_url is set."""
+    _open_index(settings, answerer)
     app = build_application(settings, answerer)
     connect(app, settings)
+    log.info("connected to the Bot API as @%s", app.bot.username)
     if settings.bot.webhook_url:
-        log.info("starting webhook on %s:%s", settings.bot.webhook_listen, settings.bot.webhook_port)
+        log.info("answering by webhook at %s (listening on %s:%s)",
+                 settings.bot.webhook_url, settings.bot.webhook_listen, settings.bot.webhook_port)
         app.run_webhook(**webhook_options(settings))
     else:
-        log.info("starting long polling")
+        log.info("answering by long polling")
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def _open_index(settings: Settings, answerer: Answerer) -> None:
+    """Open the store and say how many articles it holds; a store that is down only warns (the bot
+    answers "search unavailable" until it is back)."""
+    chroma = settings.chroma
+    where = f"Chroma server {chroma.host}:{chroma.port}" if chroma.host else f"embedded store in {settings.data_dir}"
+    try:
+        count = len(answerer.sources())
+    except StoreUnavailable as exc:
+        log.warning("%s; answering 'search unavailable' until it is back", exc)
+        return
+    log.info("store opened (%s): %d articles indexed", where, count)
+    if not count:
+        log.warning("nothing is indexed: run `isnad ingest` (the bot picks the index up without a restart)")
 
 
 def _continues(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -66,11 +66,14 @@ class ArticleIntake:
         await self._add(update, context, add_urls, urls)
 
     async def on_links(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._add(update, context, add_urls, re.findall(_URL, update.effective_message.text or ""))
+        if update.effective_message:
+            await self._add(update, context, add_urls, re.findall(_URL, update.effective_message.text or ""))
 
     async def on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        document = update.effective_message.document
+        document = update.effective_message.document if update.effective_message else None
         limit = self.bot.settings.fetch.max_bytes
+        if document is None:
+            return
         if not self.bot._is_admin(update):
             await self.bot._say(update, context, "add_admins_only")
             return
@@ -98,17 +101,21 @@ class ArticleIntake:
                 return
         language = self.bot._language(update, context)
         lines = [_result_line(r, language) for r in results] + ([_counts_line(report, language)] if report else [])
-        await self.bot._reply(update.effective_message, formatting.text_html("\n".join(lines), language))
+        if update.effective_message:
+            await self.bot._reply(update.effective_message, formatting.text_html("\n".join(lines), language))
         await self.announce(context.application)
 
     # -- subscribers -----------------------------------------------------------------------
     async def on_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat is None:
+            return
         context.bot_data.setdefault(SUBSCRIBERS, {})[update.effective_chat.id] = self.bot._language(update, context)
         self._remember_current(context.bot_data)
         await self.bot._say(update, context, "subscribed")
 
     async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        context.bot_data.setdefault(SUBSCRIBERS, {}).pop(update.effective_chat.id, None)
+        if update.effective_chat is not None:
+            context.bot_data.setdefault(SUBSCRIBERS, {}).pop(update.effective_chat.id, None)
         await self.bot._say(update, context, "unsubscribed")
 
     def _remember_current(self, bot_data: dict) -> None:
