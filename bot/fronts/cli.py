@@ -405,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         _configure_logging(settings.log_level, args.command, args.debug)
         check_usable(settings.data_dir)
         return args.func(settings, args)
+    except KeyboardInterrupt:  # Ctrl-C before the bot's own signal handling is set up: a normal stop
+        return OK
     except Exception as exc:
         if args.debug:
             sys.stderr.write(redaction.redact(traceback.format_exc()))
