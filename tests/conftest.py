@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from isnad.bot.answer.eval_sets import read_texts
 from isnad.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,11 +32,7 @@ def core_make_settings(data_dir: Path, corpus_dir: Path = SEEDS, **overrides: ob
 
 def core_seed_texts() -> dict[str, str]:
     """Article id -> raw text of every seed article, read exactly (no newline translation)."""
-    texts = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            texts[path.stem] = handle.read()
-    return texts
+    return read_texts(SEEDS)
 
 
 def core_questions() -> list[dict]:
