@@ -10,7 +10,6 @@ sentence and every distinct corpus word of the term map is embedded: nothing is 
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "eval" / "xquad" / "corpus"
 def measure(corpus: Path, threads: int | None) -> dict[str, float]:
     """Ingest `corpus` once into a temporary data dir and return the figures."""
     from bench.bench import CountingEmbedder
+    from bench.memory import peak_rss_mb, pss_mb
     from isnad.settings import load_settings
     from isnad.retrieval.embedders import load_embedder
     from isnad.retrieval.indexer import update_index
@@ -40,13 +40,14 @@ def measure(corpus: Path, threads: int | None) -> dict[str, float]:
         started, cpu = time.perf_counter(), time.process_time()
         report = update_index(settings, embedder, corpus)
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+        pss = pss_mb()
         manifest = Manifest.load(data_dir)
         sentences = sum(e.counts.get(SENTENCES, 0) for e in manifest.entries.values())
         words = len(TermLexicon.load(data_dir).words)
     return {
         "articles": len(report.added), "sentences": sentences, "words": words, "texts": embedder.passages,
         "seconds": seconds, "cpu_seconds": cpu_seconds, "embed_seconds": embedder.seconds, "threads": settings.embedding.threads,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(), "pss_mb": pss,
     }
 
 
@@ -63,7 +64,7 @@ def main() -> None:
         f"{r['texts']} texts embedded; {r['threads']} embedding threads\n"
         f"ingest {r['seconds']:.1f} s ({r['cpu_seconds']:.0f} CPU s): {r['sentences'] / r['seconds']:.1f} sentences/s, "
         f"{r['texts'] / r['seconds']:.1f} texts/s; embedding {100 * r['embed_seconds'] / r['seconds']:.0f}% of the time; "
-        f"peak RSS {r['peak_rss_mb']:.0f} MB"
+        f"peak RSS {r['peak_rss_mb']:.0f} MB, PSS after ingest {r['pss_mb']:.0f} MB (see bench/memory.py)"
     )
 
 
