@@ -33,7 +33,7 @@ class CountingEmbedder:
     """Delegates to the real embedder; counts the texts it embeds and the seconds spent."""
 
     def __init__(self, real) -> None:  # noqa: ANN001
-        self._real, self.name, self.passages, self.seconds = real, real.name, 0, 0.0
+        self._real, self.name, self.passages, self.seconds, self.sparse_texts = real, real.name, 0, 0.0, 0
 
     def embed_passages(self, texts):  # noqa: ANN001, ANN201
         self.passages += len(texts)
@@ -48,6 +48,15 @@ class CountingEmbedder:
 
     def embed_queries(self, texts):  # noqa: ANN001, ANN201
         return self._real.embed_queries(texts)
+
+    def sparse(self, texts):  # noqa: ANN001, ANN201
+        """Sparse vectors; their time counts as embedding (one model pass per text)."""
+        self.sparse_texts += len(texts)
+        started = time.perf_counter()
+        try:
+            return self._real.sparse(texts)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 def _percentiles(values_ms: list[float]) -> tuple[float, float]:

@@ -45,7 +45,7 @@ def measure(corpus: Path, threads: int | None) -> dict[str, float]:
         sentences = sum(e.counts.get(SENTENCES, 0) for e in manifest.entries.values())
         words = len(TermLexicon.load(data_dir).words)
     return {
-        "articles": len(report.added), "sentences": sentences, "words": words, "texts": embedder.passages,
+        "articles": len(report.added), "sentences": sentences, "words": words, "texts": embedder.passages, "sparse_texts": embedder.sparse_texts,
         "seconds": seconds, "cpu_seconds": cpu_seconds, "embed_seconds": embedder.seconds, "threads": settings.embedding.threads,
         "peak_rss_mb": peak_rss_mb(), "pss_mb": pss,
     }
@@ -61,7 +61,7 @@ def main() -> None:
     r = measure(args.corpus, args.threads)
     print(
         f"{r['articles']} articles, {r['sentences']} quotable sentences, {r['words']} term-map words, "
-        f"{r['texts']} texts embedded; {r['threads']} embedding threads\n"
+        f"{r['texts']} texts embedded, {r['sparse_texts']} sparse vectors; {r['threads']} embedding threads\n"
         f"ingest {r['seconds']:.1f} s ({r['cpu_seconds']:.0f} CPU s): {r['sentences'] / r['seconds']:.1f} sentences/s, "
         f"{r['texts'] / r['seconds']:.1f} texts/s; embedding {100 * r['embed_seconds'] / r['seconds']:.0f}% of the time; "
         f"peak RSS {r['peak_rss_mb']:.0f} MB, PSS after ingest {r['pss_mb']:.0f} MB (see bench/memory.py)"

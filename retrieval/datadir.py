@@ -33,8 +33,10 @@ OWNED = frozenset(
     {MARKER_FILE, LOCK_FILE, MANIFEST_FILE, "manifest.tmp", JOURNAL_FILE, SNAPSHOT_DIR, STORE_DIR,
      STAGING_DIR, RETIRED_DIR, SWAP_FILE, PAGES_DIR}
 )
-# Files the bot and the term map keep beside the index (a rebuild leaves them in place).
-OWNED_PATTERNS = ("terms.npz", ".terms.npz.tmp.npz", "telegram-*.pickle", "feedback.sqlite3*")
+# Files the bot, the term map and the sparse vectors keep beside the index (a rebuild leaves them in place).
+OWNED_PATTERNS = (
+    "terms.npz", ".terms.npz.tmp.npz", "sparse.npz", ".sparse.npz.tmp.npz", "telegram-*.pickle", "feedback.sqlite3*",
+)
 # What a rebuild swaps in from the staging index; the manifest last, so readers see it after the rest.
 INDEX_ENTRIES = (SNAPSHOT_DIR, STORE_DIR, MANIFEST_FILE)
 

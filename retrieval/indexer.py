@@ -14,6 +14,7 @@ from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.ingest import IngestReport, sync
 from isnad.retrieval.lexicon import sync_lexicon
 from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.sparse import sync_sparse
 from isnad.retrieval.store import (
     VectorStore,
     drop_collections,
@@ -53,16 +54,22 @@ def update_index(
         _finish_swap(settings, embedder)
         if rebuild:
             report = _rebuild(settings, embedder, corpus_dir, progress)
-            sync_lexicon(data_dir, embedder)
+            _sync_word_and_sparse_vectors(data_dir, embedder)
             return report
         store = VectorStore(settings.chroma, data_dir, embedder)
         manifest = Manifest.load(data_dir)
         repaired = repair(manifest, store, settings.search.chunk_chars)
         report = _sync(settings, embedder, corpus_dir, manifest, store, progress)
-        sync_lexicon(data_dir, embedder)
+        _sync_word_and_sparse_vectors(data_dir, embedder)
         report.repaired = [i for i in repaired if i in report.added]
         report.added = [i for i in report.added if i not in repaired]
         return report
+
+
+def _sync_word_and_sparse_vectors(data_dir: Path, embedder: Embedder) -> None:
+    """The term map and the sentences' sparse vectors follow the indexed articles."""
+    sync_lexicon(data_dir, embedder)
+    sync_sparse(data_dir, embedder)
 
 
 def _sync(

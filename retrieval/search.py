@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from isnad.retrieval.lexical import LexicalIndex
 from isnad.retrieval.lexicon import TermLexicon
 from isnad.retrieval.manifest import Manifest
 from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
+from isnad.retrieval.sparse import SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
 from isnad.retrieval.transliteration import matching_skeletons, text_skeletons
 from isnad.settings import SearchSettings
@@ -48,10 +49,12 @@ class CorpusView:
         chunk_chars: int,
         lexicon: TermLexicon | None = None,
         word_vectors: Callable[[Sequence[str]], np.ndarray] | None = None,
+        sparse: SparseVectors | None = None,
     ) -> None:
         self.manifest = manifest
         self.lexicon = lexicon or TermLexicon.empty()
         self._word_vectors = word_vectors
+        self.sparse = sparse or SparseVectors({})
         self._lexicon_row = {w: i for i, w in enumerate(self.lexicon.words)}
         self._rows: dict[str, list[int]] = {}
         self.articles = {
@@ -150,10 +153,12 @@ class CorpusView:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A quotable sentence near the question, with its cosine similarity to it."""
+    """A quotable sentence near the question, with its dense and sparse cosine similarity to it
+    (isnad.retrieval.sparse; 0 without a sparse head)."""
 
     sentence: Sentence
     similarity: float
+    sparse: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,13 @@ class HybridSearcher:
         candidates = self._candidates(vector, passages, near)
         if captions:
             candidates = tuple(sorted(candidates + self._captions(vector, passages), key=lambda c: -c.similarity))
-        return SearchResult(passages, candidates)
+        return SearchResult(passages, self._with_sparse(question, candidates))
+
+    def _with_sparse(self, question: str, candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """The candidates with their sparse cosine to the question."""
+        made = self.embedder.sparse([question]) if candidates else None
+        found = similarities(made[0] if made else None, [c.sentence.text for c in candidates], self.view.sparse, self.embedder)
+        return tuple(replace(c, sparse=float(s)) for c, s in zip(candidates, found, strict=True))
 
     def _captions(self, vector: np.ndarray, passages: Sequence[RetrievedChunk]) -> tuple[Candidate, ...]:
         """The photo captions of the passages, with their similarity to the question."""

@@ -56,6 +56,7 @@ class CountingEmbedder:
         self.name = real.name
         self.passages = 0
         self.queries = 0
+        self.sparse_texts = 0
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.passages += len(texts)
@@ -68,6 +69,10 @@ class CountingEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         self.queries += len(texts)
         return self._real.embed_queries(texts)
+
+    def sparse(self, texts: Sequence[str]):  # noqa: ANN201 - list of sparse vectors, or None
+        self.sparse_texts += len(texts)
+        return self._real.sparse(texts)
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from isnad.retrieval.lexicon import TermLexicon, WordEmbeddings
 from isnad.retrieval.manifest import Manifest, Source
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import CorpusView, HybridSearcher, SearchResult
+from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors
 from isnad.retrieval.store import StoreUnavailable, VectorStore
 from isnad.settings import Settings
 
@@ -87,6 +88,7 @@ class Answerer:
                     self.settings.search.chunk_chars,
                     TermLexicon.load(self.settings.data_dir, self.embedder.name),
                     self._word_vectors,
+                    SparseVectors.load(self.settings.data_dir / SPARSE_FILE, self.embedder.name),
                 )
                 self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
                 self._manifest_version = version

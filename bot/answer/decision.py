@@ -40,6 +40,8 @@ QUESTION_FEATURES = (
     "term_count",
     "similarity_spread",
     "article_standout",
+    "best_sparse",
+    "sparse_standout",
 )
 SPREAD_RANK = 10  # the best similarity is compared with the tenth best
 Kind = Literal["answered", "related", "not_found"]
@@ -125,7 +127,8 @@ def rank_rows(params: LanguageParams, candidates: Sequence[Candidate], rows: np.
 
 def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
     """The answer model's input: how good the best sentences are, how far the best stands out from
-    the other candidates (and from the rest of its own article), and how on-topic the question is."""
+    the other candidates (and from the rest of its own article, and in sparse terms from the
+    median candidate), and how on-topic the question is."""
     if not ranked:
         return np.zeros(len(QUESTION_FEATURES), dtype=np.float32)
     column = {name: i for i, name in enumerate(FEATURES)}
@@ -150,6 +153,8 @@ def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
             math.log(1 + len(question.terms)),
             similarities[0] - similarities[min(SPREAD_RANK, len(similarities)) - 1],
             similarities[0] - float(np.median(same_article)),
+            ranked[0].candidate.sparse,
+            ranked[0].candidate.sparse - float(np.median([r.candidate.sparse for r in ranked])),
         ),
         dtype=np.float32,
     )

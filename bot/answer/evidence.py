@@ -4,7 +4,8 @@ A question becomes weighted terms (rarer in the corpus = heavier). Arabic questi
 sentences by normalised stems; English ones through three bridges into the Arabic text: the
 term map induced from the embedding model ("drones" -> المسيرات), consonant skeletons for names
 and loanwords in any case or spelling ("patrushef" ~ باتروشيف), and digits. Each candidate
-sentence gets a feature vector (`FEATURES`); bot/answer/decision.py turns those into a ranking and a
+sentence gets a feature vector (`FEATURES`, with the dense and the sparse cosine of
+isnad.retrieval.sparse); bot/answer/decision.py turns those into a ranking and a
 reply kind with parameters fitted by bot/answer/fitting.py.
 """
 
@@ -81,6 +82,8 @@ FEATURES = (
     "type_match",
     "type_missing",
     "length",
+    "sparse",
+    "sparse_gap",
 )
 
 
@@ -304,6 +307,7 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
         for c, hits, (coverage, _) in zip(result.candidates, found, coverages, strict=True)
     ]
     mean_soft = float(np.mean(soft))
+    top_sparse = max(c.sparse for c in result.candidates)
     rows = []
     for candidate, (coverage, rarest), soft_coverage in zip(result.candidates, coverages, soft, strict=True):
         sentence = candidate.sentence
@@ -322,6 +326,8 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
             match,
             missing,
             math.log(1 + len(sentence.text)) / 6,
+            candidate.sparse,
+            candidate.sparse - top_sparse,
         ))
     return np.asarray(rows, dtype=np.float32)
 

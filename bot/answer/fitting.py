@@ -49,9 +49,10 @@ from isnad.bot.answer.eval_sets import SPLITS_FILE, load_items, read_texts
 from isnad.bot.answer.evaluation import reference_spans
 from isnad.bot.answer.evidence import FEATURES, Ranked, select
 from isnad.bot.answer.near_miss import NearMissCorpus, golden_corpora, xquad_corpora
-from isnad.retrieval.embedders import Embedder, load_embedder
+from isnad.retrieval.embedders import Embedder, SparseVector, load_embedder
 from isnad.retrieval.indexer import update_index
 from isnad.retrieval.models import Sentence
+from isnad.retrieval.sparse import SparseVectors
 from isnad.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (bot/answer/fitting.py)
@@ -66,6 +67,7 @@ TARGET_OFF_CORPUS_NOT_FOUND = 0.9  # off-corpus questions get "not found", not r
 CITATION_MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0, math.inf)
 LANGUAGES = ("ar", "en")
 EMBEDDING_CACHE = "embedding-cache.npz"
+SPARSE_CACHE = "sparse-cache.npz"
 NEAR_MISS_FOLDS = 2
 
 
@@ -76,9 +78,11 @@ class CachingEmbedder(Embedder):
         self.inner = inner
         self.name = inner.name
         self._cache: dict[tuple[str, bool], np.ndarray] = {}
+        self._sparse = SparseVectors({}, inner.name)
 
     def load(self, path: Path) -> None:
         """Vectors kept by an earlier run in the same work folder (refits cost no embedding)."""
+        self._sparse = SparseVectors.load(path.with_name(SPARSE_CACHE), self.name)
         if path.is_file():
             with np.load(path, allow_pickle=False) as saved:
                 keys = zip(saved["texts"].tolist(), saved["queries"].tolist(), strict=True)
@@ -88,6 +92,12 @@ class CachingEmbedder(Embedder):
         texts, queries = zip(*self._cache, strict=True) if self._cache else ((), ())
         vectors = np.vstack(list(self._cache.values())) if self._cache else np.zeros((0, 0))
         np.savez(path, texts=np.asarray(texts, dtype=str), queries=np.asarray(queries), vectors=vectors)
+        self._sparse.save(path.with_name(SPARSE_CACHE))
+
+    def sparse(self, texts: Sequence[str]) -> list[SparseVector] | None:
+        self._sparse = self._sparse.synced(set(texts), self.inner, keep=True)
+        found = [self._sparse.get(t) for t in texts]
+        return None if None in found else found  # type: ignore[return-value]
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if (t, is_query) not in self._cache))

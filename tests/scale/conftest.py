@@ -121,12 +121,13 @@ def scale_chroma_restartable(tmp_path: Path) -> Iterator[ChromaServer]:
 
 
 class MemoEmbedder:
-    """The real embedder, remembering each passage's vector (the model is deterministic)."""
+    """The real embedder, remembering each passage's dense and sparse vector (the model is deterministic)."""
 
     def __init__(self, real) -> None:  # noqa: ANN001 - any isnad.retrieval.embedders.Embedder
         self._real = real
         self.name = real.name
         self._vectors: dict[str, np.ndarray] = {}
+        self._sparse: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
@@ -139,6 +140,15 @@ class MemoEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._real.embed_queries(texts)
+
+    def sparse(self, texts: Sequence[str]):  # noqa: ANN201 - list of sparse vectors, or None
+        todo = [t for t in dict.fromkeys(texts) if t not in self._sparse]
+        if todo:
+            made = self._real.sparse(todo)
+            if made is None:
+                return None
+            self._sparse.update(zip(todo, made))
+        return [self._sparse[t] for t in texts]
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,83 @@
+"""Sparse "latent term" vectors: made once per sentence at ingest, kept on disk, matched across languages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from isnad.bot.answer.answering import Answerer
+from isnad.retrieval.embedders import Embedder
+from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, cosine, quotable_texts, similarities
+from tests.conftest import SEEDS, CountingEmbedder, core_make_settings
+
+SENTENCES = {"وقعت روسيا وإيران معاهدة يوم الجمعة.", "ارتفعت أسعار النفط في الأسواق العالمية.", "هطلت أمطار غزيرة على المدينة."}
+
+
+class NoSparseHead(Embedder):
+    """An embedder without a sparse head (the base class's answer)."""
+
+    name = "no-sparse-head"
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raise AssertionError("not called")
+
+
+def test_a_sentence_and_its_translation_match_better_than_unrelated_ones(core_embedder) -> None:  # noqa: ANN001
+    vectors = SparseVectors({}).synced(SENTENCES, core_embedder)
+    (question,) = core_embedder.sparse(["When did Russia and Iran sign the treaty?"])
+    texts = sorted(SENTENCES)
+    found = similarities(question, texts, vectors, core_embedder)
+    assert texts[int(np.argmax(found))] == "وقعت روسيا وإيران معاهدة يوم الجمعة."
+    assert abs(cosine(question, question) - 1.0) < 1e-5
+
+
+def test_sync_makes_only_new_vectors_and_survives_a_reload(tmp_path: Path, core_embedder) -> None:  # noqa: ANN001
+    counting = CountingEmbedder(core_embedder)
+    vectors = SparseVectors({}).synced(SENTENCES, counting)
+    assert counting.sparse_texts == len(SENTENCES)
+    vectors.save(tmp_path / SPARSE_FILE)
+    reloaded = SparseVectors.load(tmp_path / SPARSE_FILE, core_embedder.name)
+    assert reloaded.vectors.keys() == SENTENCES
+    for text in SENTENCES:
+        assert np.array_equal(reloaded.vectors[text][0], vectors.vectors[text][0])
+    assert reloaded.synced(SENTENCES, counting) is reloaded
+    shrunk = reloaded.synced({"هطلت أمطار غزيرة على المدينة."}, counting)
+    assert shrunk.vectors.keys() == {"هطلت أمطار غزيرة على المدينة."} and counting.sparse_texts == len(SENTENCES)
+    assert SparseVectors.load(tmp_path / SPARSE_FILE, "another-embedder").vectors == {}
+
+
+def test_without_a_sparse_head_the_similarities_are_zero() -> None:
+    embedder = NoSparseHead()
+    assert embedder.sparse(["a question"]) is None
+    assert SparseVectors({}).synced(SENTENCES, embedder).vectors == {}
+    assert similarities(None, sorted(SENTENCES), SparseVectors({}), embedder).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_ingest_keeps_one_vector_per_quotable_sentence_and_follows_removals(tmp_path: Path, core_embedder) -> None:  # noqa: ANN001
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    counting = CountingEmbedder(core_embedder)
+    answerer = Answerer(core_make_settings(tmp_path / "data", corpus), embedder=counting)
+    answerer.reindex(corpus)
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")}
+    stored = SparseVectors.load(tmp_path / "data" / SPARSE_FILE, core_embedder.name)
+    assert stored.vectors.keys() == quotable_texts(texts.values())
+    made = counting.sparse_texts
+    answerer.reindex(corpus)
+    assert counting.sparse_texts == made  # nothing new to make
+
+    removed = sorted(texts)[0]
+    (corpus / f"{removed}.txt").unlink()
+    answerer.reindex(corpus)
+    kept = SparseVectors.load(tmp_path / "data" / SPARSE_FILE, core_embedder.name)
+    assert kept.vectors.keys() == quotable_texts(t for a, t in texts.items() if a != removed)
+    assert counting.sparse_texts == made
+
+
+def test_an_index_made_before_sparse_vectors_still_answers_with_them(core_seed_copy: Path, core_embedder) -> None:  # noqa: ANN001
+    (core_seed_copy / SPARSE_FILE).unlink()
+    answerer = Answerer(core_make_settings(core_seed_copy), embedder=core_embedder)
+    _, result, _ = answerer.retrieve("When was the strategic partnership treaty signed?", "en")
+    assert result.candidates and max(c.sparse for c in result.candidates) > 0.1
