@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench.memory import peak_rss_mb, pss_mb  # noqa: E402
+
 QUESTIONS = REPO / "tests" / "data" / "questions.jsonl"
 
 
@@ -83,7 +84,6 @@ def measure(corpus: Path, rounds: int) -> dict:
     """All figures for one corpus, in this process."""
     from isnad.bot.answer.answering import Answerer
     from isnad.retrieval.embedders import load_embedder
-    from isnad.retrieval.manifest import Manifest
     from isnad.retrieval.search import CorpusView, HybridSearcher
     from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
     from isnad.settings import load_settings
@@ -110,7 +110,7 @@ def measure(corpus: Path, rounds: int) -> dict:
         reembedded = embedder.passages - embedded
 
         started = time.perf_counter()
-        view = CorpusView(Manifest.load(data_dir), settings.search.chunk_chars)
+        view = CorpusView.of_data_dir(data_dir, settings.search.chunk_chars, embedder)
         store = VectorStore(settings.chroma, data_dir, embedder)
         open_s = time.perf_counter() - started
         searcher = HybridSearcher(store, embedder, view, settings.search)

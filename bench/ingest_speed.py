@@ -24,12 +24,12 @@ def measure(corpus: Path, threads: int | None) -> dict[str, float]:
     """Ingest `corpus` once into a temporary data dir and return the figures."""
     from bench.bench import CountingEmbedder
     from bench.memory import peak_rss_mb, pss_mb
-    from isnad.settings import load_settings
     from isnad.retrieval.embedders import load_embedder
     from isnad.retrieval.indexer import update_index
     from isnad.retrieval.lexicon import TermLexicon
     from isnad.retrieval.manifest import Manifest
     from isnad.retrieval.store import SENTENCES
+    from isnad.settings import load_settings
 
     with tempfile.TemporaryDirectory(prefix="isnad-ingest-speed-") as tmp:
         data_dir = Path(tmp) / "data"

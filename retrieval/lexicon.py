@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from isnad.retrieval.arabic import stopwords, tokens
+from isnad.retrieval.arabic import stem, stopwords, tokens
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.manifest import Manifest
 
@@ -27,9 +27,15 @@ _ARABIC_WORD = re.compile(r"^[\u0621-\u064a]{3,}$")
 
 
 def vocabulary(texts: Iterable[str]) -> set[str]:
-    """Distinct normalised Arabic content words (three letters or more) of some texts."""
+    """One normalised Arabic content word (three letters or more) per stem of some texts: its most
+    frequent form ("المسيرات" for مسيرات، والمسيرات، بالمسيرات). Forms of one stem count as one
+    term everywhere the map is used, so embedding one of them is enough (a third fewer words)."""
     stop = stopwords()
-    return {t for text in texts for t in tokens(text) if _ARABIC_WORD.match(t) and t not in stop}
+    counts = Counter(t for text in texts for t in tokens(text) if _ARABIC_WORD.match(t) and t not in stop)
+    best: dict[str, str] = {}
+    for word, _ in sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0])):
+        best.setdefault(stem(word), word)
+    return set(best.values())
 
 
 class TermLexicon:

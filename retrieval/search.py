@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
-from isnad.retrieval.arabic import stems, tokens
+from isnad.retrieval.arabic import stem, stems, tokens
 from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.embedders import Embedder
@@ -16,7 +17,7 @@ from isnad.retrieval.lexical import LexicalIndex
 from isnad.retrieval.lexicon import TermLexicon
 from isnad.retrieval.manifest import Manifest
 from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
-from isnad.retrieval.sparse import SparseVectors, similarities
+from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
 from isnad.retrieval.transliteration import matching_skeletons, text_skeletons
 from isnad.settings import SearchSettings
@@ -55,7 +56,7 @@ class CorpusView:
         self.lexicon = lexicon or TermLexicon.empty()
         self._word_vectors = word_vectors
         self.sparse = sparse or SparseVectors({})
-        self._lexicon_row = {w: i for i, w in enumerate(self.lexicon.words)}
+        self._lexicon_row = {stem(w): i for i, w in enumerate(self.lexicon.words)}  # one word per stem
         self._rows: dict[str, list[int]] = {}
         self.articles = {
             article_id: index_article(manifest.load_article(article_id), chunk_chars)
@@ -75,6 +76,17 @@ class CorpusView:
         self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
+        )
+
+
+    @classmethod
+    def of_data_dir(
+        cls, data_dir: Path, chunk_chars: int, embedder: Embedder, word_vectors: Callable[[Sequence[str]], np.ndarray] | None = None
+    ) -> CorpusView:
+        """The view of a data dir's index with its term map and sparse vectors (made by `embedder`)."""
+        return cls(
+            Manifest.load(data_dir), chunk_chars, TermLexicon.load(data_dir, embedder.name), word_vectors,
+            SparseVectors.load(data_dir / SPARSE_FILE, embedder.name),
         )
 
     def is_current(self, hit: Hit) -> bool:
@@ -144,7 +156,7 @@ class CorpusView:
 
     def _lexicon_rows(self, sentence: Sentence) -> list[int]:
         if sentence.span_id not in self._rows:
-            self._rows[sentence.span_id] = [r for w in tokens(sentence.text) if (r := self._lexicon_row.get(w)) is not None]
+            self._rows[sentence.span_id] = [r for w in tokens(sentence.text) if (r := self._lexicon_row.get(stem(w))) is not None]
         return self._rows[sentence.span_id]
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:

@@ -26,11 +26,10 @@ from isnad.retrieval.arabic import detect_language
 from isnad.retrieval.embedders import Embedder, load_embedder
 from isnad.retrieval.indexer import update_index
 from isnad.retrieval.ingest import IngestReport
-from isnad.retrieval.lexicon import TermLexicon, WordEmbeddings
+from isnad.retrieval.lexicon import WordEmbeddings
 from isnad.retrieval.manifest import Manifest, Source
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import CorpusView, HybridSearcher, SearchResult
-from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors
 from isnad.retrieval.store import StoreUnavailable, VectorStore
 from isnad.settings import Settings
 
@@ -83,12 +82,8 @@ class Answerer:
             version = Manifest.version(self.settings.data_dir)
             if self._searcher is None or version != self._manifest_version:
                 store = self._searcher.store if self._searcher else self._open_store()
-                view = CorpusView(
-                    Manifest.load(self.settings.data_dir),
-                    self.settings.search.chunk_chars,
-                    TermLexicon.load(self.settings.data_dir, self.embedder.name),
-                    self._word_vectors,
-                    SparseVectors.load(self.settings.data_dir / SPARSE_FILE, self.embedder.name),
+                view = CorpusView.of_data_dir(
+                    self.settings.data_dir, self.settings.search.chunk_chars, self.embedder, self._word_vectors
                 )
                 self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
                 self._manifest_version = version
