@@ -1,9 +1,9 @@
 """A cross-lingual term map induced from the embedding model over the corpus vocabulary.
 
-English questions share no words with Arabic articles. Each distinct Arabic word of the indexed
-corpus is embedded once at ingest (kept in `<data_dir>/terms.npz`, so only new words cost
-anything later); an English word of a question is embedded at query time and mapped to the
-corpus words nearest to it ("drones" -> "المسيرات", "warned" -> "حذر"). The map is a signal for
+English questions share no words with Arabic articles. Each stem of the indexed corpus's Arabic
+words is embedded once at ingest, as its most frequent form (kept in `<data_dir>/terms.npz`, so
+only new stems cost anything later); an English word of a question is embedded at query time
+and mapped to the corpus words nearest to it ("drones" -> "المسيرات", "warned" -> "حذر"). The map is a signal for
 ranking and for the answer decision, never shown to users.
 """
 
@@ -72,16 +72,19 @@ class TermLexicon:
         os.replace(temp, data_dir / LEXICON_FILE)
 
     def synced(self, wanted: set[str], embedder: Embedder, batch_size: int = 1024) -> TermLexicon:
-        """A lexicon holding exactly `wanted`, embedding only the words this one lacks (in large
-        batches: a word is a few tokens, and the model's cost per call dominates small batches)."""
-        known = {w: i for i, w in enumerate(self.words) if w in wanted}
-        new = sorted(wanted - known.keys())
+        """A lexicon with one word per stem of `wanted`, embedding only stems this one lacks (a
+        stem it holds keeps its word, so removing an article embeds nothing); large batches,
+        since a word is a few tokens and the model's cost per call dominates small batches."""
+        held = {stem(w): i for i, w in enumerate(self.words)}
+        wanted_stems = {stem(w): w for w in sorted(wanted)}
+        known = {s: held[s] for s in wanted_stems if s in held}
+        new = sorted(w for s, w in wanted_stems.items() if s not in held)
         if not new and len(known) == len(self.words):
             return self
         parts = [self.vectors[list(known.values())]] if known else []
         for start in range(0, len(new), batch_size):
             parts.append(embedder.embed_passages(new[start : start + batch_size]))
-        words = list(known) + new
+        words = [self.words[i] for i in known.values()] + new
         vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
         return TermLexicon(words, vectors, embedder.name)
 

@@ -42,3 +42,12 @@ def test_a_missing_lexicon_loads_empty_and_maps_nothing(tmp_path: Path, core_emb
     lexicon = TermLexicon.load(tmp_path)
     assert lexicon.words == []
     assert lexicon.nearest(WordEmbeddings(core_embedder)(["war"]), 3, 0.0) == [[]]
+
+
+def test_forms_of_one_stem_are_one_word_and_a_held_stem_is_never_embedded_again(core_embedder) -> None:  # noqa: ANN001
+    assert vocabulary(["المسيرات والمسيرات المسيرات بالمسيرات مسيرات"]) == {"المسيرات"}  # the most frequent form
+    counting = CountingEmbedder(core_embedder)
+    lexicon = TermLexicon.empty().synced({"المسيرات", "النفط"}, counting)
+    # the article that made "المسيرات" the most frequent form is gone; another form remains
+    kept = lexicon.synced({"مسيرات"}, counting)
+    assert kept.words == ["المسيرات"] and counting.passages == 2
