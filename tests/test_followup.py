@@ -52,6 +52,17 @@ def test_the_previous_question_keeps_its_own_language(core_answerer: Answerer) -
     assert any(evidence.features(asked, result, view)[:, evidence.FEATURES.index("coverage")] > 0)
 
 
+def test_a_follow_up_is_decided_in_the_language_most_of_its_terms_are_in(core_answerer: Answerer) -> None:
+    """The decision's parameters are fitted per language of the terms: a bare Arabic "and when?"
+    after an English question is mostly English terms; a follow-up with terms of its own keeps its language."""
+    bare, _, _ = core_answerer.retrieve("ومتى وقعوها؟", "ar", [Turn("what did putin and pezeshkian sign")])
+    assert bare.language == "en"
+    full, _, _ = core_answerer.retrieve(
+        "وهل حضر وزير الدفاع الروسي توقيع المعاهدة في موسكو؟", "ar", [Turn("what did putin sign")]
+    )
+    assert full.language == "ar"
+
+
 def test_a_follow_up_may_quote_the_sentences_around_the_previous_quotes(core_answerer: Answerer) -> None:
     first = core_answerer.answer(FIRST_AR)
     _, result, view = core_answerer.retrieve(THEN_EN, "en", [followup.turn_of(first)])

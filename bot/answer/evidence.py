@@ -154,7 +154,12 @@ def with_previous(question: Question, previous: Question) -> Question:
         width = (question.vectors if question.vectors is not None else previous.vectors).shape[1]  # type: ignore[union-attr]
         rows = [_rows(question, width), _rows(previous, width)[[t.text not in own for t in previous.terms]]]
         vectors = np.vstack(rows)
-    return replace(question, text=f"{question.text} — {previous.text}", terms=question.terms + tuple(added), vectors=vectors)
+    # The decision's parameters are fitted per language of the terms (Arabic stems, or English
+    # words bridged into Arabic): a bare "ومتى؟" after an English question is mostly English terms.
+    language = previous.language if len(added) > len(question.terms) else question.language
+    return replace(
+        question, text=f"{question.text} — {previous.text}", language=language, terms=question.terms + tuple(added), vectors=vectors
+    )
 
 
 def _rows(question: Question, width: int) -> np.ndarray:
