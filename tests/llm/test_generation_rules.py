@@ -6,7 +6,6 @@ Each case runs the real Answerer over the real index; only the chat model is scr
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +72,10 @@ def test_a_model_that_raises_falls_back_with_a_note(core_seed_dir, core_embedder
 
 def test_a_slow_model_times_out_and_falls_back(core_seed_dir, core_embedder) -> None:
     model = SlowChatModel(messages=iter([AIMessage(content="one two three four five six seven [1]")]))
-    started = time.monotonic()
     answer = _answerer(core_seed_dir, core_embedder, model, timeout=0.5).answer(ANSWERABLE_EN)
     assert answer.fallback == "timeout" and answer.generator == "extractive"
-    assert time.monotonic() - started < 3
+    # the wait for the model (the whole reply would take 2.1 s), not the search (slow on a busy machine)
+    assert answer.timings_ms["generate"] < 1500
 
 
 def test_streaming_reports_growing_text_and_first_token_time(core_seed_dir, core_embedder) -> None:
