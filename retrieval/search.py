@@ -14,8 +14,8 @@ from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunk
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.lexical import LexicalIndex
-from isnad.retrieval.lexicon import TermLexicon
-from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.lexicon import LEXICON_FILE, TermLexicon
+from isnad.retrieval.manifest import MANIFEST_FILE, Manifest
 from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
 from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
@@ -78,6 +78,12 @@ class CorpusView:
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
         )
 
+
+    @staticmethod
+    def version(data_dir: Path) -> tuple[tuple[int, int] | None, ...]:
+        """Changes whenever the manifest, the term map or the sparse vectors are replaced (an
+        ingest writes them one after the other: a reader that saw only the manifest reloads again)."""
+        return tuple(_stamp(data_dir / name) for name in (MANIFEST_FILE, LEXICON_FILE, SPARSE_FILE))
 
     @classmethod
     def of_data_dir(
@@ -161,6 +167,15 @@ class CorpusView:
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:
         return chunk_sentences(chunk, self.articles[chunk.article_id].sentences)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime, size) of a file, None if there is none."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 @dataclass(frozen=True)

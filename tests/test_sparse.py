@@ -81,3 +81,18 @@ def test_an_index_made_before_sparse_vectors_still_answers_with_them(core_seed_c
     answerer = Answerer(core_make_settings(core_seed_copy), embedder=core_embedder)
     _, result, _ = answerer.retrieve("When was the strategic partnership treaty signed?", "en")
     assert result.candidates and max(c.sparse for c in result.candidates) > 0.1
+
+
+def test_a_running_answerer_reloads_when_the_sparse_vectors_are_replaced(core_seed_copy: Path, core_embedder) -> None:  # noqa: ANN001
+    """An ingest writes the manifest, the term map and the sparse vectors one after the other: an
+    answerer that reloaded after the manifest alone must reload again when the rest lands."""
+    answerer = Answerer(core_make_settings(core_seed_copy), embedder=core_embedder)
+    path = core_seed_copy / SPARSE_FILE
+    saved = SparseVectors.load(path, core_embedder.name)
+    path.unlink()  # as if the ingest had not written it yet
+    answerer.answer("When was the strategic partnership treaty signed?")
+    made_on_the_fly = {t for t in answerer.retrieve("what did putin warn about", "en")[2].sparse.vectors}
+    assert made_on_the_fly and len(made_on_the_fly) < len(saved.vectors)
+    saved.save(path)  # the ingest's last write lands
+    _, _, view = answerer.retrieve("what did putin warn about", "en")
+    assert view.sparse.vectors.keys() == saved.vectors.keys()

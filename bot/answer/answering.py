@@ -27,7 +27,7 @@ from isnad.retrieval.embedders import Embedder, load_embedder
 from isnad.retrieval.indexer import update_index
 from isnad.retrieval.ingest import IngestReport
 from isnad.retrieval.lexicon import WordEmbeddings
-from isnad.retrieval.manifest import Manifest, Source
+from isnad.retrieval.manifest import Source
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import CorpusView, HybridSearcher, SearchResult
 from isnad.retrieval.store import StoreUnavailable, VectorStore
@@ -69,7 +69,7 @@ class Answerer:
         self._word_vectors = WordEmbeddings(self.embedder)
         self._lock = threading.Lock()
         self._searcher: HybridSearcher | None = None
-        self._manifest_version: tuple[int, int] | None = None
+        self._index_version: tuple[tuple[int, int] | None, ...] = ()
 
     # -- store ---------------------------------------------------------------------------
     def _open_store(self) -> VectorStore:
@@ -79,14 +79,14 @@ class Answerer:
         """The searcher, opening the store on first use or after it was unreachable, and
         reloading the corpus view when another process (an operator's ingest) changed the index."""
         with self._lock:
-            version = Manifest.version(self.settings.data_dir)
-            if self._searcher is None or version != self._manifest_version:
+            version = CorpusView.version(self.settings.data_dir)
+            if self._searcher is None or version != self._index_version:
                 store = self._searcher.store if self._searcher else self._open_store()
                 view = CorpusView.of_data_dir(
                     self.settings.data_dir, self.settings.search.chunk_chars, self.embedder, self._word_vectors
                 )
                 self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
-                self._manifest_version = version
+                self._index_version = version
             return self._searcher
 
     def reindex(
