@@ -5,13 +5,14 @@ states, max-pooled over a text's tokens. Its features are concepts more than wor
 fire for a word and its translation ("signed" and "وقعت"), so the cosine of two sparse vectors
 is a lexical match across languages that the dense sentence cosine blurs. Measured on the
 XQuAD dev half (held-out articles, English questions): the right sentence ranked first 0.59 ->
-0.67. Each quotable sentence's vector is made once at ingest and kept in
-`<data_dir>/sparse.npz`, keyed by text; a question's is made when it is asked. Embedders without
-a sparse head give none, and the features read 0.
+0.67. Each quotable sentence's vector is made once at ingest and kept in `<data_dir>/sparse.npz`,
+keyed by a hash of the text; a question's is made when it is asked. Embedders without a sparse
+head give none, and the features read 0.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -37,39 +38,53 @@ def quotable_texts(texts: Iterable[str]) -> set[str]:
     return {s.text for raw in texts for s in split_sentences("", raw, content_lines(raw)) if s.quotable}
 
 
-class SparseVectors:
-    """Texts and their sparse vectors, saved in one file."""
+def text_key(text: str) -> int:
+    """A text's 64-bit key in the file (texts themselves would take more room than their vectors)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
-    def __init__(self, vectors: dict[str, SparseVector], embedder: str = "") -> None:
+
+class SparseVectors:
+    """Sparse vectors of texts, keyed by `text_key`, saved in one file."""
+
+    def __init__(self, vectors: dict[int, SparseVector], embedder: str = "") -> None:
         self.vectors = vectors
         self.embedder = embedder
 
+    def __len__(self) -> int:
+        return len(self.vectors)
+
     def get(self, text: str) -> SparseVector | None:
-        return self.vectors.get(text)
+        return self.vectors.get(text_key(text))
+
+    def add(self, texts: Sequence[str], vectors: Sequence[SparseVector]) -> None:
+        self.vectors.update(zip(map(text_key, texts), vectors, strict=True))
 
     @classmethod
     def load(cls, path: Path, embedder: str | None = None) -> SparseVectors:
-        """The vectors saved at `path`, or none (also if another embedder made them)."""
+        """The vectors saved at `path`, or none (also if another embedder, or another version of
+        this file's layout, made them: the next ingest makes them again)."""
         if not path.is_file():
             return cls({})
         with np.load(path, allow_pickle=False) as saved:
+            if not {"keys", "embedder"} <= set(saved.files):
+                return cls({})
             made_by = str(saved["embedder"])
             if embedder is not None and made_by != embedder:
                 return cls({})
             ends = saved["ends"].tolist()
             starts = [0, *ends[:-1]]
             indices, weights = saved["indices"], saved["weights"].astype(np.float32)
-            texts = [str(t) for t in saved["texts"]]
-            return cls({t: (indices[s:e], weights[s:e]) for t, s, e in zip(texts, starts, ends, strict=True)}, made_by)
+            keys = saved["keys"].tolist()
+            return cls({k: (indices[s:e], weights[s:e]) for k, s, e in zip(keys, starts, ends, strict=True)}, made_by)
 
     def save(self, path: Path) -> None:
         """Write atomically: a reader sees the old file or the new one."""
-        texts = list(self.vectors)
-        parts = [self.vectors[t] for t in texts]
+        keys = list(self.vectors)
+        parts = [self.vectors[k] for k in keys]
         temp = path.with_name(f".{path.name}.tmp.npz")
         np.savez(
             temp,
-            texts=np.asarray(texts, dtype=str),
+            keys=np.asarray(keys, dtype=np.int64),
             ends=np.cumsum([len(i) for i, _ in parts], dtype=np.int64),
             indices=np.concatenate([i for i, _ in parts]).astype(np.int32) if parts else np.zeros(0, np.int32),
             weights=np.concatenate([w for _, w in parts]).astype(np.float16) if parts else np.zeros(0, np.float16),
@@ -80,14 +95,17 @@ class SparseVectors:
     def synced(self, wanted: set[str], embedder: Embedder, keep: bool = False) -> SparseVectors:
         """Vectors for exactly `wanted` (all held ones too with `keep`), making only the missing
         ones; unchanged (the same object) when nothing is missing or dropped."""
-        new = sorted(wanted - self.vectors.keys())
+        keys = {text_key(t): t for t in wanted}
+        new = sorted(t for k, t in keys.items() if k not in self.vectors)
         made = embedder.sparse(new) if new else []
         if made is None:
             return self
-        held = self.vectors if keep else {t: v for t, v in self.vectors.items() if t in wanted}
+        held = self.vectors if keep else {k: v for k, v in self.vectors.items() if k in keys}
         if not made and len(held) == len(self.vectors):
             return self
-        return SparseVectors({**held, **dict(zip(new, made, strict=True))}, embedder.name)
+        synced = SparseVectors(dict(held), embedder.name)
+        synced.add(new, made)
+        return synced
 
 
 def sync_sparse(data_dir: Path, embedder: Embedder) -> int:
@@ -98,9 +116,9 @@ def sync_sparse(data_dir: Path, embedder: Embedder) -> int:
     path = data_dir / SPARSE_FILE
     current = SparseVectors.load(path, embedder.name)
     synced = current.synced(wanted, embedder)
-    if synced is not current or (synced.vectors and not path.is_file()):
+    if synced is not current or (len(synced) and not path.is_file()):
         synced.save(path)
-    return len(synced.vectors)
+    return len(synced)
 
 
 def similarities(question: SparseVector | None, texts: Sequence[str], vectors: SparseVectors, embedder: Embedder) -> np.ndarray:
@@ -110,7 +128,8 @@ def similarities(question: SparseVector | None, texts: Sequence[str], vectors: S
     if question is None:
         return np.zeros(len(texts), dtype=np.float32)
     missing = [t for t in dict.fromkeys(texts) if vectors.get(t) is None]
-    if missing:  # kept in memory: each costs one model pass, once
-        vectors.vectors.update(zip(missing, embedder.sparse(missing) or [], strict=False))
+    made = embedder.sparse(missing) if missing else None
+    if made is not None:  # kept in memory: each costs one model pass, once
+        vectors.add(missing, made)
     found = [vectors.get(t) for t in texts]
     return np.asarray([cosine(question, v) if v is not None else 0.0 for v in found], dtype=np.float32)
