@@ -78,7 +78,6 @@ class CorpusView:
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
         )
 
-
     @staticmethod
     def version(data_dir: Path) -> tuple[tuple[int, int] | None, ...]:
         """Changes whenever the manifest, the term map or the sparse vectors are replaced (an
