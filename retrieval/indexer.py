@@ -4,7 +4,6 @@ the manifest first, then an incremental sync, or a rebuild built beside the inde
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from isnad.errors import UsageError
@@ -14,6 +13,7 @@ from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.ingest import IngestReport, sync
 from isnad.retrieval.lexicon import sync_lexicon
 from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.progress import Progress
 from isnad.retrieval.sparse import sync_sparse
 from isnad.retrieval.store import (
     VectorStore,
@@ -23,8 +23,6 @@ from isnad.retrieval.store import (
     staging_settings,
 )
 from isnad.settings import Settings
-
-Progress = Callable[[int], Callable[[], None]]
 
 
 class CorpusNotFound(UsageError):
@@ -54,22 +52,22 @@ def update_index(
         _finish_swap(settings, embedder)
         if rebuild:
             report = _rebuild(settings, embedder, corpus_dir, progress)
-            _sync_word_and_sparse_vectors(data_dir, embedder)
+            _sync_word_and_sparse_vectors(data_dir, embedder, progress)
             return report
         store = VectorStore(settings.chroma, data_dir, embedder)
         manifest = Manifest.load(data_dir)
         repaired = repair(manifest, store, settings.search.chunk_chars)
         report = _sync(settings, embedder, corpus_dir, manifest, store, progress)
-        _sync_word_and_sparse_vectors(data_dir, embedder)
+        _sync_word_and_sparse_vectors(data_dir, embedder, progress)
         report.repaired = [i for i in repaired if i in report.added]
         report.added = [i for i in report.added if i not in repaired]
         return report
 
 
-def _sync_word_and_sparse_vectors(data_dir: Path, embedder: Embedder) -> None:
+def _sync_word_and_sparse_vectors(data_dir: Path, embedder: Embedder, progress: Progress | None) -> None:
     """The term map and the sentences' sparse vectors follow the indexed articles."""
-    sync_lexicon(data_dir, embedder)
-    sync_sparse(data_dir, embedder)
+    sync_lexicon(data_dir, embedder, progress)
+    sync_sparse(data_dir, embedder, progress)
 
 
 def _sync(

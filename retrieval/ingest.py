@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from isnad.retrieval.html_pages import PageReader, without_duplicates
 from isnad.retrieval.manifest import Entry, Manifest
 from isnad.retrieval.metadata import METADATA_FILE, MetadataError, read_metadata
 from isnad.retrieval.models import Article, ArticleMeta
+from isnad.retrieval.progress import Progress
 from isnad.retrieval.search import IndexedArticle, index_article
 from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
 
@@ -117,7 +118,7 @@ def sync(
     *,
     chunk_chars: int,
     batch_size: int = 256,
-    progress: Callable[[int], Callable[[], None]] | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Make the store match the folder: add new, replace changed, delete removed articles.
 
@@ -157,7 +158,7 @@ def sync(
     manifest.embedder = embedder.name
     _discard_unrecorded_versions(manifest, store)
     embed = CachedEmbedder(embedder, batch_size)
-    tick = progress(len(pending)) if progress else None
+    advance = progress(len(pending), "article") if progress else None
     written: list[str] = []
     committed = time.monotonic()
     for indexed in _split(pending, chunk_chars, batch_size, embed):
@@ -178,8 +179,8 @@ def sync(
         if len(written) >= COMMIT_EVERY_ARTICLES or time.monotonic() - committed >= COMMIT_EVERY_SECONDS:
             _commit(manifest, store, written)
             committed = time.monotonic()
-        if tick:
-            tick()
+        if advance:
+            advance(1)
 
     for article_id in sorted(set(manifest.entries) - seen):
         manifest.journal(article_id, manifest.entries.pop(article_id).content_hash)

@@ -21,6 +21,7 @@ import numpy as np
 from isnad.retrieval.arabic import stem, stopwords, tokens
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.progress import Progress
 
 LEXICON_FILE = "terms.npz"
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064a]{3,}$")
@@ -71,7 +72,9 @@ class TermLexicon:
         )
         os.replace(temp, data_dir / LEXICON_FILE)
 
-    def synced(self, wanted: set[str], embedder: Embedder, batch_size: int = 1024) -> TermLexicon:
+    def synced(
+        self, wanted: set[str], embedder: Embedder, batch_size: int = 1024, progress: Progress | None = None
+    ) -> TermLexicon:
         """A lexicon with one word per stem of `wanted`, embedding only stems this one lacks (a
         stem it holds keeps its word, so removing an article embeds nothing); large batches,
         since a word is a few tokens and the model's cost per call dominates small batches."""
@@ -82,8 +85,11 @@ class TermLexicon:
         if not new and len(known) == len(self.words):
             return self
         parts = [self.vectors[list(known.values())]] if known else []
+        advance = progress(len(new), "word") if progress and new else None
         for start in range(0, len(new), batch_size):
             parts.append(embedder.embed_passages(new[start : start + batch_size]))
+            if advance:
+                advance(len(parts[-1]))
         words = [self.words[i] for i in known.values()] + new
         vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
         return TermLexicon(words, vectors, embedder.name)
@@ -100,13 +106,13 @@ class TermLexicon:
         ]
 
 
-def sync_lexicon(data_dir: Path, embedder: Embedder) -> int:
+def sync_lexicon(data_dir: Path, embedder: Embedder, progress: Progress | None = None) -> int:
     """Bring the term map of a data dir in line with its indexed articles (called by the writer
     holding the data dir's lock); returns how many words it holds."""
     manifest = Manifest.load(data_dir)
     words = vocabulary(manifest.load_article(a).raw_text for a in manifest.entries)
     current = TermLexicon.load(data_dir, embedder.name)
-    lexicon = current.synced(words, embedder)
+    lexicon = current.synced(words, embedder, progress=progress)
     if lexicon is not current or not (data_dir / LEXICON_FILE).is_file():
         lexicon.save(data_dir)
     return len(lexicon.words)

@@ -23,8 +23,10 @@ from isnad.retrieval.chunking import split_sentences
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.embedders import Embedder, SparseVector
 from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.progress import Progress
 
 SPARSE_FILE = "sparse.npz"
+PROGRESS_BATCH = 256  # sentences per call at ingest, between progress reports
 
 
 def cosine(a: SparseVector, b: SparseVector) -> float:
@@ -92,12 +94,14 @@ class SparseVectors:
         )
         os.replace(temp, path)
 
-    def synced(self, wanted: set[str], embedder: Embedder, keep: bool = False) -> SparseVectors:
+    def synced(
+        self, wanted: set[str], embedder: Embedder, keep: bool = False, progress: Progress | None = None
+    ) -> SparseVectors:
         """Vectors for exactly `wanted` (all held ones too with `keep`), making only the missing
         ones; unchanged (the same object) when nothing is missing or dropped."""
         keys = {text_key(t): t for t in wanted}
         new = sorted(t for k, t in keys.items() if k not in self.vectors)
-        made = embedder.sparse(new) if new else []
+        made = _make(new, embedder, progress)
         if made is None:
             return self
         held = self.vectors if keep else {k: v for k, v in self.vectors.items() if k in keys}
@@ -108,14 +112,30 @@ class SparseVectors:
         return synced
 
 
-def sync_sparse(data_dir: Path, embedder: Embedder) -> int:
+def _make(texts: list[str], embedder: Embedder, progress: Progress | None) -> list[SparseVector] | None:
+    """The texts' sparse vectors, in batches that report progress; None without a sparse head."""
+    if not texts:
+        return []
+    advance = progress(len(texts), "sentence") if progress else None
+    made: list[SparseVector] = []
+    for start in range(0, len(texts), PROGRESS_BATCH):
+        batch = embedder.sparse(texts[start : start + PROGRESS_BATCH])
+        if batch is None:
+            return None
+        made += batch
+        if advance:
+            advance(len(batch))
+    return made
+
+
+def sync_sparse(data_dir: Path, embedder: Embedder, progress: Progress | None = None) -> int:
     """Bring the sparse vectors of a data dir in line with its indexed articles (called by the
     writer holding the data dir's lock); returns how many sentences have one."""
     manifest = Manifest.load(data_dir)
     wanted = quotable_texts(manifest.load_article(a).raw_text for a in manifest.entries)
     path = data_dir / SPARSE_FILE
     current = SparseVectors.load(path, embedder.name)
-    synced = current.synced(wanted, embedder)
+    synced = current.synced(wanted, embedder, progress=progress)
     if synced is not current or (len(synced) and not path.is_file()):
         synced.save(path)
     return len(synced)

@@ -100,3 +100,30 @@ def test_a_running_answerer_reloads_when_the_sparse_vectors_are_replaced(core_se
     saved.save(path)  # the ingest's last write lands
     _, _, view = answerer.retrieve("what did putin warn about", "en")
     assert len(view.sparse) == len(saved)
+
+
+def test_ingest_reports_progress_for_articles_words_and_sentences(tmp_path: Path, core_embedder) -> None:  # noqa: ANN001
+    """The term map and the sparse vectors are about half of an ingest: they report progress too."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copyfile(path, corpus / path.name)
+    steps: dict[str, list[int]] = {}
+
+    def start(total: int, unit: str):  # noqa: ANN202
+        steps[unit] = [total, 0]
+
+        def advance(done: int) -> None:
+            steps[unit][1] += done
+
+        return advance
+
+    answerer = Answerer(core_make_settings(tmp_path / "data", corpus), embedder=core_embedder)
+    answerer.reindex(corpus, progress=start)
+    texts = [p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")]
+    assert steps["article"] == [2, 2]
+    assert steps["sentence"] == [len(quotable_texts(texts))] * 2
+    assert steps["word"][0] == steps["word"][1] > 0
+    steps.clear()
+    answerer.reindex(corpus, progress=start)
+    assert "word" not in steps and "sentence" not in steps  # nothing new to make

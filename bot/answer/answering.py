@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from isnad.retrieval.ingest import IngestReport
 from isnad.retrieval.lexicon import WordEmbeddings
 from isnad.retrieval.manifest import Source
 from isnad.retrieval.models import Language, Sentence
+from isnad.retrieval.progress import Progress
 from isnad.retrieval.search import CorpusView, HybridSearcher, SearchResult
 from isnad.retrieval.store import StoreUnavailable, VectorStore
 from isnad.settings import Settings
@@ -90,7 +91,7 @@ class Answerer:
             return self._searcher
 
     def reindex(
-        self, corpus_dir: Path | None = None, progress: Callable[[int], Callable[[], None]] | None = None,
+        self, corpus_dir: Path | None = None, progress: Progress | None = None,
         *, rebuild: bool = False, wait: bool = True,
     ) -> IngestReport:
         """Sync the corpus folder into the store (see isnad.retrieval.indexer); questions keep being answered meanwhile."""

@@ -20,6 +20,7 @@ from isnad.bot.fronts.failures import exit_code, one_line
 from isnad.errors import OK, UNAVAILABLE, USAGE, ConfigError, UsageError
 from isnad.retrieval.corpus import printable
 from isnad.retrieval.datadir import check_usable
+from isnad.retrieval.progress import Progress
 from isnad.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -28,16 +29,17 @@ if TYPE_CHECKING:
     from isnad.retrieval.ingest import IngestReport
 
 
-def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
-    """A tqdm progress bar on stderr for runs with many articles to embed."""
+def _progress(enabled: bool) -> Progress | None:
+    """A tqdm progress bar on stderr for each long step of an ingest (articles, the term map's
+    words, the sentences' sparse vectors)."""
     if not enabled:
         return None
 
-    def start(total: int) -> Callable[[], None]:
+    def start(total: int, unit: str) -> Callable[[int], None]:
         from tqdm import tqdm
 
-        bar = tqdm(total=total, unit="article", file=sys.stderr, disable=total < 10, leave=False)
-        return lambda: bar.update(1)
+        bar = tqdm(total=total, unit=unit, file=sys.stderr, disable=total < 10, leave=False)
+        return bar.update
 
     return start
 

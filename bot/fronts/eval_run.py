@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,8 @@ from isnad.bot.answer import evaluation
 from isnad.bot.answer.answering import Answerer
 from isnad.bot.answer.eval_sets import QuestionSet, read_texts
 from isnad.retrieval.manifest import Manifest
+from isnad.retrieval.progress import Progress
 from isnad.settings import Settings
-
-Progress = Callable[[int], Callable[[], None]] | None
 
 
 def _is_configured(settings: Settings, corpus: Path, data_dir: Path | None) -> bool:
@@ -43,7 +42,7 @@ def _data_dir(given: Path | None) -> Iterator[Path]:
 
 @contextmanager
 def answerer_for(
-    settings: Settings, corpus: Path, data_dir: Path | None, shared: Answerer | None, progress: Progress
+    settings: Settings, corpus: Path, data_dir: Path | None, shared: Answerer | None, progress: Progress | None
 ) -> Iterator[Answerer]:
     """An Answerer over `corpus`, indexed first unless it is the configured, non-empty index."""
     reuse: dict[str, Any] = {"embedder": shared.embedder, "generator": shared.generator} if shared else {}
@@ -61,7 +60,7 @@ def answerer_for(
 
 
 def run_sets(
-    settings: Settings, sets: Sequence[QuestionSet], data_dir: Path | None = None, progress: Progress = None
+    settings: Settings, sets: Sequence[QuestionSet], data_dir: Path | None = None, progress: Progress | None = None
 ) -> list[evaluation.Row]:
     """Score every set against its corpus; `data_dir` serves the first set only (the others get scratch dirs)."""
     rows: list[evaluation.Row] = []
