@@ -54,18 +54,16 @@ def test_answer_through_the_real_server_is_verified_or_falls_back(llama_server: 
 
 def test_a_timeout_gives_the_extractive_answer(llama_server: str, core_seed_dir, core_embedder) -> None:
     answerer = _answerer(core_seed_dir, core_embedder, provider="openai", base_url=llama_server, max_tokens=200, timeout=0.05)
-    started = time.monotonic()
     answer = answerer.answer(QUESTION)
     assert answer.fallback == "timeout" and answer.generator == "extractive" and answer.citations
-    assert time.monotonic() - started < 10
+    assert answer.timings_ms["generate"] < 10_000  # the wait for the model, not the search (slow on a busy machine)
 
 
 def test_a_dead_server_gives_the_extractive_answer_quickly(core_seed_dir, core_embedder) -> None:
     answerer = _answerer(core_seed_dir, core_embedder, provider="openai", base_url="http://127.0.0.1:9/v1", timeout=2)
-    started = time.monotonic()
     answer = answerer.answer(QUESTION)
     assert answer.fallback == "error" and answer.citations
-    assert time.monotonic() - started < 10
+    assert answer.timings_ms["generate"] < 10_000  # the wait for the dead server, not the search (slow on a busy machine)
 
 
 def test_llamacpp_provider_in_process(gguf_model: Path, core_seed_dir, core_embedder) -> None:
