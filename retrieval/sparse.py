@@ -61,6 +61,18 @@ class SparseVectors:
     def add(self, texts: Sequence[str], vectors: Sequence[SparseVector]) -> None:
         self.vectors.update(zip(map(text_key, texts), vectors, strict=True))
 
+    def held(self, texts: Sequence[str], embedder: Embedder) -> list[SparseVector] | None:
+        """The texts' vectors, making (and keeping) the ones not held yet; None without a sparse head."""
+        found = [self.get(t) for t in texts]
+        missing = list(dict.fromkeys(t for t, v in zip(texts, found, strict=True) if v is None))
+        if not missing:
+            return found  # type: ignore[return-value]
+        made = embedder.sparse(missing)
+        if made is None:
+            return None
+        self.add(missing, made)
+        return [v if v is not None else self.vectors[text_key(t)] for t, v in zip(texts, found, strict=True)]
+
     @classmethod
     def load(cls, path: Path, embedder: str | None = None) -> SparseVectors:
         """The vectors saved at `path`, or none (also if another embedder, or another version of
@@ -94,20 +106,18 @@ class SparseVectors:
         )
         os.replace(temp, path)
 
-    def synced(
-        self, wanted: set[str], embedder: Embedder, keep: bool = False, progress: Progress | None = None
-    ) -> SparseVectors:
-        """Vectors for exactly `wanted` (all held ones too with `keep`), making only the missing
-        ones; unchanged (the same object) when nothing is missing or dropped."""
+    def synced(self, wanted: set[str], embedder: Embedder, progress: Progress | None = None) -> SparseVectors:
+        """Vectors for exactly `wanted`, making only the missing ones; unchanged (the same
+        object) when nothing is missing or dropped."""
         keys = {text_key(t): t for t in wanted}
         new = sorted(t for k, t in keys.items() if k not in self.vectors)
         made = _make(new, embedder, progress)
         if made is None:
             return self
-        held = self.vectors if keep else {k: v for k, v in self.vectors.items() if k in keys}
+        held = {k: v for k, v in self.vectors.items() if k in keys}
         if not made and len(held) == len(self.vectors):
             return self
-        synced = SparseVectors(dict(held), embedder.name)
+        synced = SparseVectors(held, embedder.name)
         synced.add(new, made)
         return synced
 
@@ -145,11 +155,7 @@ def similarities(question: SparseVector | None, texts: Sequence[str], vectors: S
     """The question's sparse cosine with each text; a text not held (a caption, or any sentence
     of an index made before sparse vectors existed, until `isnad ingest` adds them) is encoded
     now and kept in `vectors`. Zeros without a sparse head."""
-    if question is None:
+    found = vectors.held(texts, embedder) if question is not None else None
+    if question is None or found is None:
         return np.zeros(len(texts), dtype=np.float32)
-    missing = [t for t in dict.fromkeys(texts) if vectors.get(t) is None]
-    made = embedder.sparse(missing) if missing else None
-    if made is not None:  # kept in memory: each costs one model pass, once
-        vectors.add(missing, made)
-    found = [vectors.get(t) for t in texts]
-    return np.asarray([cosine(question, v) if v is not None else 0.0 for v in found], dtype=np.float32)
+    return np.asarray([cosine(question, v) for v in found], dtype=np.float32)

@@ -96,9 +96,7 @@ class CachingEmbedder(Embedder):
         self._sparse.save(path.with_name(SPARSE_CACHE))
 
     def sparse(self, texts: Sequence[str]) -> list[SparseVector] | None:
-        self._sparse = self._sparse.synced(set(texts), self.inner, keep=True)
-        found = [self._sparse.get(t) for t in texts]
-        return None if None in found else found  # type: ignore[return-value]
+        return self._sparse.held(texts, self.inner)
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if (t, is_query) not in self._cache))

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from isnad.retrieval.sparse import SparseVectors
 from isnad.settings import Settings
 from tests.conftest import SEEDS, core_make_settings
 
@@ -127,7 +128,7 @@ class MemoEmbedder:
         self._real = real
         self.name = real.name
         self._vectors: dict[str, np.ndarray] = {}
-        self._sparse: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._sparse = SparseVectors({})
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
@@ -142,13 +143,7 @@ class MemoEmbedder:
         return self._real.embed_queries(texts)
 
     def sparse(self, texts: Sequence[str]):  # noqa: ANN201 - list of sparse vectors, or None
-        todo = [t for t in dict.fromkeys(texts) if t not in self._sparse]
-        if todo:
-            made = self._real.sparse(todo)
-            if made is None:
-                return None
-            self._sparse.update(zip(todo, made))
-        return [self._sparse[t] for t in texts]
+        return self._sparse.held(texts, self._real)
 
 
 @pytest.fixture(scope="session")
