@@ -65,9 +65,11 @@ def update_index(
 
 
 def _sync_word_and_sparse_vectors(data_dir: Path, embedder: Embedder, progress: Progress | None) -> None:
-    """The term map and the sentences' sparse vectors follow the indexed articles."""
-    sync_lexicon(data_dir, embedder, progress)
-    sync_sparse(data_dir, embedder, progress)
+    """The term map and the sentences' sparse vectors follow the indexed articles (read once for both)."""
+    manifest = Manifest.load(data_dir)
+    texts = [manifest.load_article(a).raw_text for a in manifest.entries]
+    sync_lexicon(data_dir, texts, embedder, progress)
+    sync_sparse(data_dir, texts, embedder, progress)
 
 
 def _sync(

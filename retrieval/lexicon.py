@@ -20,7 +20,6 @@ import numpy as np
 
 from isnad.retrieval.arabic import stem, stopwords, tokens
 from isnad.retrieval.embedders import Embedder
-from isnad.retrieval.manifest import Manifest
 from isnad.retrieval.progress import Progress
 
 LEXICON_FILE = "terms.npz"
@@ -106,11 +105,10 @@ class TermLexicon:
         ]
 
 
-def sync_lexicon(data_dir: Path, embedder: Embedder, progress: Progress | None = None) -> int:
-    """Bring the term map of a data dir in line with its indexed articles (called by the writer
-    holding the data dir's lock); returns how many words it holds."""
-    manifest = Manifest.load(data_dir)
-    words = vocabulary(manifest.load_article(a).raw_text for a in manifest.entries)
+def sync_lexicon(data_dir: Path, texts: Sequence[str], embedder: Embedder, progress: Progress | None = None) -> int:
+    """Bring the term map of a data dir in line with the texts of its indexed articles (called by
+    the writer holding the data dir's lock); returns how many words it holds."""
+    words = vocabulary(texts)
     current = TermLexicon.load(data_dir, embedder.name)
     lexicon = current.synced(words, embedder, progress=progress)
     if lexicon is not current or not (data_dir / LEXICON_FILE).is_file():

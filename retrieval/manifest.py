@@ -42,6 +42,15 @@ class Source:
     url: str
 
 
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime, size) of a file, which change whenever it is replaced; None if there is none."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 @dataclass
 class Manifest:
     """Indexed articles of one data directory."""
@@ -65,11 +74,7 @@ class Manifest:
     @staticmethod
     def version(data_dir: Path) -> tuple[int, int] | None:
         """Changes whenever the manifest file is replaced (mtime, size); None if there is none."""
-        try:
-            stat = (data_dir / MANIFEST_FILE).stat()
-        except FileNotFoundError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
+        return file_stamp(data_dir / MANIFEST_FILE)
 
     def sources(self) -> list[Source]:
         """The indexed articles, by id; an article without a title is listed by its id."""

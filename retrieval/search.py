@@ -15,7 +15,7 @@ from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.lexical import LexicalIndex
 from isnad.retrieval.lexicon import LEXICON_FILE, TermLexicon
-from isnad.retrieval.manifest import MANIFEST_FILE, Manifest
+from isnad.retrieval.manifest import MANIFEST_FILE, Manifest, file_stamp
 from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
 from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
@@ -57,7 +57,6 @@ class CorpusView:
         self._word_vectors = word_vectors
         self.sparse = sparse or SparseVectors({})
         self._lexicon_row = {stem(w): i for i, w in enumerate(self.lexicon.words)}  # one word per stem
-        self._rows: dict[str, list[int]] = {}
         self.articles = {
             article_id: index_article(manifest.load_article(article_id), chunk_chars)
             for article_id in sorted(manifest.entries)
@@ -82,7 +81,7 @@ class CorpusView:
     def version(data_dir: Path) -> tuple[tuple[int, int] | None, ...]:
         """Changes whenever the manifest, the term map or the sparse vectors are replaced (an
         ingest writes them one after the other: a reader that saw only the manifest reloads again)."""
-        return tuple(_stamp(data_dir / name) for name in (MANIFEST_FILE, LEXICON_FILE, SPARSE_FILE))
+        return tuple(file_stamp(data_dir / name) for name in (MANIFEST_FILE, LEXICON_FILE, SPARSE_FILE))
 
     @classmethod
     def of_data_dir(
@@ -160,21 +159,10 @@ class CorpusView:
         return (vectors @ self.lexicon.vectors[rows].T).max(axis=1)
 
     def _lexicon_rows(self, sentence: Sentence) -> list[int]:
-        if sentence.span_id not in self._rows:
-            self._rows[sentence.span_id] = [r for w in tokens(sentence.text) if (r := self._lexicon_row.get(stem(w))) is not None]
-        return self._rows[sentence.span_id]
+        return [r for s in self.stems_of(sentence) if (r := self._lexicon_row.get(s)) is not None]
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:
         return chunk_sentences(chunk, self.articles[chunk.article_id].sentences)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """(mtime, size) of a file, None if there is none."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 @dataclass(frozen=True)

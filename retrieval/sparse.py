@@ -22,7 +22,6 @@ import numpy as np
 from isnad.retrieval.chunking import split_sentences
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.embedders import Embedder, SparseVector
-from isnad.retrieval.manifest import Manifest
 from isnad.retrieval.progress import Progress
 
 SPARSE_FILE = "sparse.npz"
@@ -138,11 +137,10 @@ def _make(texts: list[str], embedder: Embedder, progress: Progress | None) -> li
     return made
 
 
-def sync_sparse(data_dir: Path, embedder: Embedder, progress: Progress | None = None) -> int:
-    """Bring the sparse vectors of a data dir in line with its indexed articles (called by the
-    writer holding the data dir's lock); returns how many sentences have one."""
-    manifest = Manifest.load(data_dir)
-    wanted = quotable_texts(manifest.load_article(a).raw_text for a in manifest.entries)
+def sync_sparse(data_dir: Path, texts: Sequence[str], embedder: Embedder, progress: Progress | None = None) -> int:
+    """Bring the sparse vectors of a data dir in line with the texts of its indexed articles
+    (called by the writer holding the data dir's lock); returns how many sentences have one."""
+    wanted = quotable_texts(texts)
     path = data_dir / SPARSE_FILE
     current = SparseVectors.load(path, embedder.name)
     synced = current.synced(wanted, embedder, progress=progress)
