@@ -80,11 +80,12 @@ def test_ingest_keeps_one_vector_per_quotable_sentence_and_follows_removals(tmp_
     assert counting.sparse_texts == made
 
 
-def test_an_index_made_before_sparse_vectors_still_answers_with_them(core_seed_copy: Path, core_embedder) -> None:  # noqa: ANN001
+def test_an_index_made_before_sparse_vectors_still_answers_with_them(core_seed_copy: Path, core_embedder, caplog) -> None:  # noqa: ANN001
     (core_seed_copy / SPARSE_FILE).unlink()
     answerer = Answerer(core_make_settings(core_seed_copy), embedder=core_embedder)
     _, result, _ = answerer.retrieve("When was the strategic partnership treaty signed?", "en")
     assert result.candidates and max(c.sparse for c in result.candidates) > 0.1
+    assert "run `isnad ingest`" in caplog.text  # the operator is told how to make them once
 
 
 def test_a_running_answerer_reloads_when_the_sparse_vectors_are_replaced(core_seed_copy: Path, core_embedder) -> None:  # noqa: ANN001

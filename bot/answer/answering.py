@@ -86,6 +86,11 @@ class Answerer:
                 view = CorpusView.of_data_dir(
                     self.settings.data_dir, self.settings.search.chunk_chars, self.embedder, self._word_vectors
                 )
+                if view.sentence_count and not len(view.sparse) and self.embedder.sparse([]) is not None:
+                    log.warning(
+                        "this index has no sparse vectors (it was made by an older version): run `isnad ingest` "
+                        "once; until then each sentence's vector is made while answering, which is slow"
+                    )
                 self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
                 self._index_version = version
             return self._searcher
