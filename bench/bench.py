@@ -38,11 +38,7 @@ class CountingEmbedder:
 
     def embed_passages(self, texts):  # noqa: ANN001, ANN201
         self.passages += len(texts)
-        started = time.perf_counter()
-        try:
-            return self._real.embed_passages(texts)
-        finally:
-            self.seconds += time.perf_counter() - started
+        return self._timed(self._real.embed_passages, texts)
 
     def embed_query(self, text):  # noqa: ANN001, ANN201
         return self._real.embed_query(text)
@@ -53,9 +49,12 @@ class CountingEmbedder:
     def sparse(self, texts):  # noqa: ANN001, ANN201
         """Sparse vectors; their time counts as embedding (one model pass per text)."""
         self.sparse_texts += len(texts)
+        return self._timed(self._real.sparse, texts)
+
+    def _timed(self, call, texts):  # noqa: ANN001, ANN202
         started = time.perf_counter()
         try:
-            return self._real.sparse(texts)
+            return call(texts)
         finally:
             self.seconds += time.perf_counter() - started
 
