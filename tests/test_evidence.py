@@ -60,6 +60,8 @@ def test_multi_source_cues(question: str, multi: bool) -> None:
         ("when was it signed?", False, True),
         ("امتى وقعوا الاتفاقية", False, True),
         ("what did the kremlin say about iran", False, False),
+        ("when putin visit tehran", False, True),
+        ("What happens when the talks fail?", False, False),  # "when" that does not ask for a time
     ],
 )
 def test_answer_type_of_a_question(core_answerer: Answerer, question: str, number: bool, date: bool) -> None:
@@ -76,6 +78,8 @@ def test_answer_type_of_a_question(core_answerer: Answerer, question: str, numbe
         ("في عام 2019 زار الرئيس طهران", False, True),
         ("صفقة لتزويد إيران بطائرات سوخوي Su-35 وأنظمة S-300", False, False),
         ("قال المتحدث إن العلاقات جيدة", False, False),
+        ("وفاز الفريق بالكأس مرتين", True, False),
+        ("تجدد الاهتمام بالاتفاقية منذ التسعينيات", False, True),
     ],
 )
 def test_answer_type_of_a_sentence(text: str, number: bool, date: bool) -> None:

@@ -10,8 +10,9 @@ import pytest
 
 from isnad.bot.answer import evidence, followup, messages
 from isnad.bot.answer.answering import FOLLOW_UP_REACH, Answerer
+from isnad.bot.answer.eval_sets import load_items
 from isnad.bot.answer.followup import Turn
-from tests.conftest import ISNAD, core_cli_env
+from tests.conftest import ISNAD, QUESTIONS_FILE, core_cli_env
 
 FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"
 THEN_AR = "ومتى وقعت؟"
@@ -85,6 +86,18 @@ def test_a_self_contained_question_ignores_the_context(core_answerer: Answerer) 
     alone, in_context = core_answerer.answer(question), core_answerer.answer(question, context=[Turn(FIRST_AR)])
     assert in_context.resolved_question == ""
     assert (in_context.status, in_context.citations) == (alone.status, alone.citations)
+
+
+def test_self_contained_questions_in_one_conversation_are_answered_as_alone(core_answerer: Answerer) -> None:
+    """The public questions asked one after another in one chat: none leans on the one before, so
+    each reply is the one it gets alone (the follow-up rule does not touch the public evaluation)."""
+    questions = [item["question"] for item in load_items(QUESTIONS_FILE)]
+    context: list[Turn] = []
+    for question in questions:
+        alone, in_chat = core_answerer.answer(question), core_answerer.answer(question, context=context)
+        assert in_chat.resolved_question == "", question
+        assert (in_chat.status, in_chat.citations) == (alone.status, alone.citations), question
+        context.append(followup.turn_of(in_chat))
 
 
 def test_batch_json_lines_keep_conversations_apart(core_seed_dir: Path, tmp_path: Path) -> None:

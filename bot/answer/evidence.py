@@ -47,13 +47,15 @@ _WANTS_NUMBER = re.compile(normalise(
     r"|(?:^|\s)(?:كم|كام|قديش|اديش|بكم)(?:\s|$)|نسبة|عدد|سعر|قيمة|تكلفة|حجم|سعة"
 ))
 _WANTS_DATE = re.compile(normalise(
-    r"\bwhen\b|\bwhat (?:year|day|date|month|century|time)\b|\bwhich (?:year|day|date|month|century)\b"
+    r"^\W*(?:and |so |but |since |until |by )?when\b|\bwhen (?:is|was|were|are|did|does|do|will|would|has|have|had|can|could)\b"
+    r"|\bwhat (?:year|day|date|month|century|time)\b|\bwhich (?:year|day|date|month|century)\b"
     r"|متى|امتى|إمتى|إيمتى|ايمتى|أي عام|أي سنة|اي سنة|أي يوم|اي يوم|أي تاريخ|في أي قرن"
 ))
 _NUMBER_WORD = (  # normalised, whole words
     "واحد|اثنان|اثنين|ثلاث|ثلاثه|ثلاثون|ثلاثين|اربع|اربعه|اربعون|اربعين|خمس|خمسه|خمسون|خمسين|ست|سته|ستون|ستين|"
     "سبع|سبعه|سبعون|سبعين|ثماني|ثمانيه|ثمانون|ثمانين|تسع|تسعه|تسعون|تسعين|عشر|عشره|عشرون|عشرين|عشرات|"
-    "ماءه|مايه|ميه|مييه|ماءتين|مءات|مييات|الف|الفا|الاف|مليون|ملايين|مليار|مليارات|ضعف|اضعاف|نصف|ربع"
+    "ماءه|مايه|ميه|مييه|ماءتين|مءات|مييات|الف|الفا|الاف|مليون|ملايين|مليار|مليارات|ضعف|اضعاف|نصف|ربع|"
+    "ثلث|ثلثا|ثلثي|ثلثين|مرتين|مرتان"
 )
 # A count or amount: a standalone number (not part of a model name such as Su-35 or S-300) or a
 # number word; a number the question already holds does not answer it, and neither does a year.
@@ -64,8 +66,9 @@ _MONTHS = (
     "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|"
     "ايار|حزيران|تموز|اب|ايلول|تشرين|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|القرن|عام|سنه"
 )
-# Month names stand between spaces, slashes or brackets ("في يوليو/تموز الماضي").
-_HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|[\s/(])(?:[وفبل]?(?:ال)?)(?:{_MONTHS})(?=[\s/)،,.]|$)")
+_DECADE = "(?:عشرين|ثلاثين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين)(?:يات|ات)"  # "the nineties"
+# Month names and decades stand between spaces, slashes or brackets ("في يوليو/تموز الماضي").
+_HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|[\s/(])(?:[وفبل]?(?:ال)?)(?:{_MONTHS}|{_DECADE})(?=[\s/)،,.]|$)")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
 _LEADING_ARTICLE_DIGITS = re.compile(r"^ال(?=\d)")  # "الـ20" -> 20
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+")
