@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from isnad.bot.answer import near_miss
 from isnad.bot.answer.eval_sets import read_texts
+from isnad.bot.answer.evidence import asks_for_number_or_date
 from isnad.retrieval.chunking import split_sentences
 from isnad.retrieval.corpus import content_lines
 from tests.conftest import QUESTIONS_FILE, REPO, SEEDS
@@ -125,3 +127,22 @@ def test_operator_mistakes_are_one_line_without_traceback(tmp_path: Path) -> Non
     for done in (missing, wrong):
         assert done.returncode == 2
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_detail_corpora_cut_only_the_answer_words_of_number_and_date_questions() -> None:
+    """A detail miss keeps the sentence (on topic, the question's words still there) without the
+    number or date asked for; parallel questions share one copy; other questions are left out."""
+    texts = read_texts(XQUAD / "corpus")
+    items = [i for i in load_jsonl(XQUAD / "questions.jsonl") if i.get("article") in SLICE_ARTICLES]
+    corpora = near_miss.detail_corpora(texts, items, asks_for_number_or_date)
+    made = [i for c in corpora for i in c.items]
+    typed = [i for i in items if i["answerable"] and asks_for_number_or_date(i["question"])]
+    assert made and len(made) == len(typed) < len(items)
+    assert all(i["detail"] and i["near_miss"] and not i["answerable"] for i in made)
+    assert len(corpora) < len({i["id"] for i in made})  # the Arabic and English twins share their copy
+    for corpus in corpora:
+        for item in (i for i in items if i["id"] in {m["id"] for m in corpus.items}):
+            original, kept = texts[item["article"]], corpus.texts[item["article"]]
+            before = original[max(0, item["start"] - 12) : item["start"]]
+            assert before + item["answer_text"] not in kept  # the detail is gone...
+            assert before in kept  # ...the words before it stay

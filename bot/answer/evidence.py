@@ -146,6 +146,12 @@ def analyse(text: str, language: Language, view: CorpusView, asks: str | None = 
     )
 
 
+def asks_for_number_or_date(text: str) -> bool:
+    """Whether a question asks for a count, an amount or a time."""
+    asked = normalise(text)
+    return bool(_WANTS_NUMBER.search(asked) or _WANTS_DATE.search(asked))
+
+
 def with_previous(question: Question, previous: Question) -> Question:
     """A follow-up read with the previous question, analysed in its own language (an English
     question's names still match by skeleton after an Arabic follow-up): its terms join the

@@ -15,7 +15,7 @@ Used by bench/near_miss.py (which writes them out for `isnad eval --near-miss`) 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,32 @@ def xquad_corpora(texts: dict[str, str], items: Sequence[Item], folds: int) -> l
             if item["answerable"] and paragraph_index(texts[item["article"]], item["start"]) not in kept[item["article"]]
         ]
         corpora.append(NearMissCorpus(cut_texts, questions))
+    return corpora
+
+
+# -- XQuAD: the answer's words only ---------------------------------------------------------
+def detail_corpora(texts: dict[str, str], items: Sequence[Item], asks_for_detail: Callable[[str], bool]) -> list[NearMissCorpus]:
+    """Copies with only the answer's own words cut (every accepted occurrence), for the questions
+    `asks_for_detail` picks (a number or a date): the sentence stays, on topic and holding the
+    question's words, but the detail asked for is gone, like an on-topic question the articles
+    leave unanswered ("how many batteries…" when the article names the system but no count)."""
+    groups: list[list[tuple[Item, list[Ref]]]] = []
+    for item in items:
+        if not item["answerable"] or not asks_for_detail(item["question"]):
+            continue
+        spans = reference_spans(item, texts)[1]
+        # parallel questions (same spans, other language) share a copy; overlapping answers do not
+        group = next((g for g in groups if not any(touches(spans, other) and spans != other for _, other in g)), None)
+        if group is None:
+            groups.append(group := [])
+        group.append((item, spans))
+    corpora = []
+    for group in groups:
+        cuts: dict[str, list[tuple[int, int]]] = {}
+        for article, start, end in (span for _, spans in group for span in spans):
+            cuts.setdefault(article, []).append((start, end))
+        cut_texts = {a: cut(t, cuts[a]) if a in cuts else t for a, t in texts.items()}
+        corpora.append(NearMissCorpus(cut_texts, [{**near_miss_item(item), "detail": True} for item, _ in group]))
     return corpora
 
 
