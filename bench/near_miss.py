@@ -1,9 +1,11 @@
 """Write near-miss corpora: copies of a corpus with the answers cut out, and the questions they leave.
 
     python3 bench/near_miss.py tests/data/xquad/questions.jsonl OUT [-k 2]
+    python3 bench/near_miss.py tests/data/xquad/questions.jsonl OUT --detail
     python3 bench/near_miss.py tests/data/questions.jsonl OUT [--corpus seeds]
 
-How the corpora are cut: bot/answer/near_miss.py.
+How the corpora are cut: bot/answer/near_miss.py. With --detail (XQuAD), only the answer's own
+words are cut, for the questions that ask for a number or a date ("detail misses").
 
 Every question written is marked "answerable": false, "near_miss": true (XQuAD offsets become
 null). OUT gets <name>/corpus/ (articles + articles.toml), <name>/questions.jsonl (and the source's
@@ -25,7 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from isnad.bot.answer.eval_sets import NEAR_MISS_MANIFEST, SPLITS_FILE, EvalSetError, detect_format, load_items, read_texts  # noqa: E402
-from isnad.bot.answer.near_miss import NearMissCorpus, golden_corpora, xquad_corpora  # noqa: E402
+from isnad.bot.answer.evidence import asks_for_number_or_date  # noqa: E402
+from isnad.bot.answer.near_miss import NearMissCorpus, detail_corpora, golden_corpora, xquad_corpora  # noqa: E402
 from isnad.retrieval.metadata import METADATA_FILE  # noqa: E402
 
 
@@ -61,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output folder (new or empty)")
     parser.add_argument("--corpus", type=Path, help="article folder (default: corpus/ beside an XQuAD file, else seeds/)")
     parser.add_argument("-k", "--folds", type=int, default=2, help="XQuAD: number of corpora K (default 2)")
+    parser.add_argument("--detail", action="store_true", help="XQuAD: cut only the answer words of number and date questions")
     args = parser.parse_args(argv)
     try:
         items = load_items(args.questions)
@@ -72,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     problem = (
         f"corpus folder {corpus} not found" if not corpus.is_dir()
         else f"{args.out} is not empty" if args.out.exists() and any(args.out.iterdir())
-        else "--folds must be at least 2" if args.folds < 2 else None
+        else "--folds must be at least 2" if args.folds < 2
+        else "--detail needs XQuAD questions (answer offsets)" if args.detail and fmt != "xquad" else None
     )
     if problem:
         print(f"near_miss: {problem}", file=sys.stderr)
@@ -83,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         if absent:
             print(f"near_miss: articles not in {corpus}: {', '.join(absent)}", file=sys.stderr)
             return 2
-        corpora = xquad_corpora(texts, items, args.folds)
+        corpora = detail_corpora(texts, items, asks_for_number_or_date) if args.detail else xquad_corpora(texts, items, args.folds)
     else:
         corpora, missing = golden_corpora(texts, items)
         if missing:

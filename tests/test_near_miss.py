@@ -124,7 +124,8 @@ def test_operator_mistakes_are_one_line_without_traceback(tmp_path: Path) -> Non
     missing = run_near_miss(str(tmp_path / "nowhere.jsonl"), str(tmp_path / "out"))
     (tmp_path / "other.jsonl").write_text('{"question": "q", "id": 1, "lang": "en", "answerable": true}\n', encoding="utf-8")
     wrong = run_near_miss(str(tmp_path / "other.jsonl"), str(tmp_path / "out"))
-    for done in (missing, wrong):
+    golden_detail = run_near_miss(str(QUESTIONS_FILE), str(tmp_path / "out"), "--detail")
+    for done in (missing, wrong, golden_detail):
         assert done.returncode == 2
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
@@ -146,3 +147,12 @@ def test_detail_corpora_cut_only_the_answer_words_of_number_and_date_questions()
             before = original[max(0, item["start"] - 12) : item["start"]]
             assert before + item["answer_text"] not in kept  # the detail is gone...
             assert before in kept  # ...the words before it stay
+
+
+def test_detail_near_misses_are_written_for_isnad_eval(tmp_path: Path) -> None:
+    questions = make_xquad_slice(tmp_path / "slice")
+    done = run_near_miss(str(questions), str(tmp_path / "out"), "--detail")
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    written = [i for entry in manifest["corpora"] for i in load_jsonl(tmp_path / "out" / entry["questions"])]
+    assert written and all(i["detail"] and i["near_miss"] and asks_for_number_or_date(i["question"]) for i in written)
