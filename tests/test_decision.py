@@ -66,7 +66,7 @@ def test_fitting_on_a_small_slice_writes_parameters_that_decline_its_near_misses
         assert p.citation_margin in fitting.CITATION_MARGINS
         declined = [figures[language].get(k) for k in ("near_miss_declined", "unanswerable_declined")]
         assert any(d is not None and d >= 0.85 for d in declined)
-    assert figures["ar"]["n_detail_miss_declined"] > 0  # detail misses were made and fitted on (the slice's questions are Arabic)
+    assert figures["ar"]["n_detail_miss_declined"] > 0  # detail misses are made and reported (the slice is Arabic)
 
 
 def test_a_related_reply_reaches_json_and_the_terminal_as_not_an_answer(core_seed_dir: Path, core_embedder) -> None:  # noqa: ANN001
