@@ -89,6 +89,9 @@ class AccessGate:
         self.admins = set(settings.admin_ids)
         self.rate = RateLimit(settings.questions_per_minute)
 
+    def is_admin(self, update: Update) -> bool:
+        return update.effective_user is not None and update.effective_user.id in self.admins
+
     def allows(self, update: Update) -> bool:
         if not self.allowed:
             return True

@@ -27,7 +27,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -62,6 +62,7 @@ from isnad.bot.fronts.telegram_buttons import (
     answer_view,
     back_keyboard,
 )
+from isnad.bot.fronts.telegram_chat import chat_language, say, send
 from isnad.bot.fronts.titles import EnglishTitles
 from isnad.retrieval.arabic import detect_language
 from isnad.retrieval.datadir import WriterBusy
@@ -73,8 +74,6 @@ log = logging.getLogger(__name__)
 
 DRAFT_EDIT_INTERVAL = 1.5  # seconds between edits of a streaming answer (Telegram flood limits)
 SEND_RETRIES = 3  # attempts after a 429 (AIORateLimiter waits retry_after between them)
-NETWORK_RETRIES = 3  # attempts after a network fault, waiting NETWORK_BACKOFF, then twice as long
-NETWORK_BACKOFF = 0.5
 MENU_COMMANDS = ("start", "help", "ask", "sources", "lang", "new", "subscribe", "unsubscribe")
 _NEW_MESSAGES = filters.UpdateType.MESSAGE
 T = TypeVar("T")
@@ -102,9 +101,8 @@ class _Draft:
     `update` is called from the answering thread; `pump` runs on the event loop and sends.
     """
 
-    def __init__(self, message: Message, reply: Any, language: Language) -> None:
+    def __init__(self, message: Message, language: Language) -> None:
         self._message = message
-        self._reply = reply
         self._language = language
         self._latest = ""
         self._shown = ""
@@ -122,7 +120,7 @@ class _Draft:
             html = formatting.draft_html(text, self._language)
             try:
                 if self.sent is None:
-                    self.sent = await self._reply(self._message, html)
+                    self.sent = await send(self._message, html)
                 else:
                     await self.sent.edit_text(html)
                 self._shown = text
@@ -173,67 +171,30 @@ class IsnadBot:
     # -- who and which language ------------------------------------------------------------
     async def on_any(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Group -1: the access gate, before any handler."""
-        await self.gate.check(update, context, self._language(update, context))
-
-    def _is_admin(self, update: Update) -> bool:
-        return update.effective_user is not None and update.effective_user.id in self.gate.admins
-
-    @staticmethod
-    def _language(update: object, context: ContextTypes.DEFAULT_TYPE) -> Language:
-        """/lang choice, else the language of the chat's last question, else the Telegram language."""
-        user = update.effective_user if isinstance(update, Update) else None
-        code = (user.language_code or "") if user else ""
-        default: Language = "ar" if code.lower().startswith("ar") else "en"
-        return conversation.reply_language(context.chat_data, default) if context.chat_data is not None else default
+        await self.gate.check(update, context, chat_language(update, context))
 
     def _compose(self, answer: Answer, language: Language | None) -> Reply:
         return compose(answer, language, self.titles, self.model_configured)
 
-    # -- sending ---------------------------------------------------------------------------
-    @staticmethod
-    async def _reply(message: Message, html: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-        """Send HTML to the message's chat, as a reply in groups so the asker sees it.
-
-        A network fault (Telegram unreachable, 5xx) is retried with backoff. A timeout is not:
-        the message may have arrived, and a retry could send it twice.
-        """
-        for attempt in range(NETWORK_RETRIES + 1):
-            try:
-                return await message.reply_text(html, reply_markup=markup, do_quote=message.chat.type != ChatType.PRIVATE)
-            except (BadRequest, TimedOut):
-                raise
-            except NetworkError as exc:
-                if attempt == NETWORK_RETRIES:
-                    raise
-                log.warning("sending failed (%s); retrying", type(exc).__name__)
-                await asyncio.sleep(NETWORK_BACKOFF * 2**attempt)
-        raise AssertionError("unreachable")
-
-    async def _say(self, update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object) -> None:
-        """Reply with the bilingual message `key` in the chat's language."""
-        if update.effective_message:
-            language = self._language(update, context)
-            await self._reply(update.effective_message, formatting.text_html(messages.text(key, language, **values), language))
-
     # -- commands --------------------------------------------------------------------------
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        language = self._language(update, context)
+        language = chat_language(update, context)
         intro = formatting.text_html(messages.text("bot_intro", language), language)
         how = formatting.text_html(messages.text("how_to_ask", language, username=context.bot.username), language)
         for html in formatting.split_html([intro, *await self._listing(language), how]):
-            await self._reply(_given(update.effective_message), html)
+            await send(_given(update.effective_message), html)
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Commands, example questions made from the indexed titles, and how to ask in groups."""
-        language = self._language(update, context)
+        language = chat_language(update, context)
         sources = await asyncio.to_thread(self.answerer.sources)
         titles = [(language == "en" and self.titles(s.article_id)) or s.title for s in sources]
         text = messages.help_text(language, titles, context.bot.username)
-        await self._reply(_given(update.effective_message), formatting.text_html(text, language))
+        await send(_given(update.effective_message), formatting.text_html(text, language))
 
     async def on_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        for html in await self._listing(self._language(update, context)):
-            await self._reply(_given(update.effective_message), html)
+        for html in await self._listing(chat_language(update, context)):
+            await send(_given(update.effective_message), html)
 
     async def _listing(self, language: Language) -> list[str]:
         """The indexed articles as HTML messages."""
@@ -244,41 +205,41 @@ class IsnadBot:
     async def on_lang(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         choice = context.args[0].lower() if context.args else ""
         if choice not in ("ar", "en", "auto"):
-            await self._say(update, context, "lang_usage")
+            await say(update, context, "lang_usage")
             return
         conversation.choose_language(_given(context.chat_data), choice)
-        await self._say(update, context, "lang_auto" if choice == "auto" else "lang_set")
+        await say(update, context, "lang_auto" if choice == "auto" else "lang_set")
 
     async def on_new(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         conversation.forget(_given(context.chat_data))
-        await self._say(update, context, "new_done")
+        await say(update, context, "new_done")
 
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         command_and_question = (_given(update.effective_message).text or "").split(maxsplit=1)
         await self._answer(update, context, command_and_question[1] if len(command_and_question) > 1 else "")
 
     async def on_reindex(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not self._is_admin(update):
-            await self._say(update, context, "admins_only")
+        if not self.gate.is_admin(update):
+            await say(update, context, "admins_only")
             return
         if self.reindexing.locked():
-            await self._say(update, context, "reindex_busy")
+            await say(update, context, "reindex_busy")
             return
         async with self.reindexing:
-            await self._say(update, context, "reindex_started")
+            await say(update, context, "reindex_started")
             log.info("reindex requested by %s", _given(update.effective_user).id)
             try:
                 report = await asyncio.to_thread(self.answerer.reindex, wait=False)
             except WriterBusy:  # an operator's `isnad ingest` holds the data dir
-                await self._say(update, context, "reindex_busy")
+                await say(update, context, "reindex_busy")
                 return
             except Exception:
                 log.exception("reindex failed")
-                await self._say(update, context, "reindex_failed")
+                await say(update, context, "reindex_failed")
                 return
         counts = report.counts()
         log.info("reindex done: %s", {k: v for k, v in counts.items() if k != "skipped"})
-        await self._say(update, context, "reindex_done", **{k: counts[k] for k in ("added", "updated", "removed", "unchanged")})
+        await say(update, context, "reindex_done", **{k: counts[k] for k in ("added", "updated", "removed", "unchanged")})
 
     # -- questions -------------------------------------------------------------------------
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -287,7 +248,7 @@ class IsnadBot:
         if question is None:
             return
         if message.text is None:
-            await self._say(update, context, "non_text")
+            await say(update, context, "non_text")
             return
         await self._answer(update, context, question)
 
@@ -296,17 +257,17 @@ class IsnadBot:
         problem = (
             validate_question(question, self.settings.bot.max_question_chars)
             if question.strip()
-            else messages.text("empty_question", self._language(update, context))
+            else messages.text("empty_question", chat_language(update, context))
         )
         if problem:
-            await self._reply(message, formatting.text_html(problem, detect_language(problem)))
+            await send(message, formatting.text_html(problem, detect_language(problem)))
             return
         user_id = update.effective_user.id if update.effective_user else message.chat.id
         log.info("question from user %s in chat %s (%d chars)", user_id, message.chat.id, len(question))
         conversation.note_question(chat_data, detect_language(question))
         language = conversation.chosen_language(chat_data) or detect_language(question)
         await self._typing(context, message.chat.id)
-        draft = _Draft(message, self._reply, language)
+        draft = _Draft(message, language)
         pump = asyncio.create_task(draft.pump())
         previous = conversation.turns(chat_data) if _continues(message, context) else []
         try:
@@ -337,7 +298,7 @@ class IsnadBot:
             if index == 0 and draft is not None:
                 await draft.edit_text(html, reply_markup=markup)
             else:
-                await self._reply(message, html, markup)
+                await send(message, html, markup)
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`@bot question` in any chat: the checked answer as one article result."""
@@ -391,7 +352,7 @@ class IsnadBot:
 
     async def on_expired(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button whose data is gone (too old, or from before a restart without it)."""
-        await _given(update.callback_query).answer(messages.text("expired", self._language(update, context)))
+        await _given(update.callback_query).answer(messages.text("expired", chat_language(update, context)))
 
     @staticmethod
     async def _edit(query: Any, html: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -409,7 +370,7 @@ class IsnadBot:
         if not (isinstance(update, Update) and update.effective_chat):
             return
         try:
-            language = self._language(update, context)
+            language = chat_language(update, context)
             await context.bot.send_message(update.effective_chat.id, formatting.text_html(messages.text("error", language), language))
         except TelegramError as exc:
             log.warning("could not report the failure of update %s: %s", update_id, type(exc).__name__)

@@ -21,6 +21,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from isnad.bot.answer import messages
 from isnad.bot.fronts import formatting
+from isnad.bot.fronts.telegram_chat import chat_language, say, send
 from isnad.retrieval.adding import Added, add_file, add_urls
 from isnad.retrieval.datadir import WriterBusy
 from isnad.retrieval.ingest import IngestReport
@@ -61,7 +62,7 @@ class ArticleIntake:
     async def on_add(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         urls = re.findall(_URL, " ".join(context.args or []))
         if not urls:
-            await self.bot._say(update, context, "add_usage")
+            await say(update, context, "add_usage")
             return
         await self._add(update, context, add_urls, urls)
 
@@ -74,49 +75,49 @@ class ArticleIntake:
         limit = self.bot.settings.fetch.max_bytes
         if document is None:
             return
-        if not self.bot._is_admin(update):
-            await self.bot._say(update, context, "add_admins_only")
+        if not self.bot.gate.is_admin(update):
+            await say(update, context, "add_admins_only")
             return
         if (document.file_size or 0) > limit:
-            await self.bot._say(update, context, "add_too_large", limit=limit)
+            await say(update, context, "add_too_large", limit=limit)
             return
         data = bytes(await (await document.get_file()).download_as_bytearray())
         await self._add(update, context, add_file, document.file_name or "upload.txt", data)
 
     async def _add(self, update: Update, context: ContextTypes.DEFAULT_TYPE, adder: Adder, *source: Any) -> None:
         """Run `adder(*source, settings, embedder)` in a worker thread and report what it did."""
-        if not self.bot._is_admin(update):
-            await self.bot._say(update, context, "add_admins_only")
+        if not self.bot.gate.is_admin(update):
+            await say(update, context, "add_admins_only")
             return
         if self.bot.reindexing.locked():
-            await self.bot._say(update, context, "reindex_busy")
+            await say(update, context, "reindex_busy")
             return
         async with self.bot.reindexing:
-            await self.bot._say(update, context, "add_started")
+            await say(update, context, "add_started")
             answerer = self.bot.answerer
             try:
                 results, report = await asyncio.to_thread(adder, *source, answerer.settings, answerer.embedder, wait=False)
             except WriterBusy:  # an operator's `isnad ingest` holds the data dir; the file is saved for it
-                await self.bot._say(update, context, "reindex_busy")
+                await say(update, context, "reindex_busy")
                 return
-        language = self.bot._language(update, context)
+        language = chat_language(update, context)
         lines = [_result_line(r, language) for r in results] + ([_counts_line(report, language)] if report else [])
         if update.effective_message:
-            await self.bot._reply(update.effective_message, formatting.text_html("\n".join(lines), language))
+            await send(update.effective_message, formatting.text_html("\n".join(lines), language))
         await self.announce(context.application)
 
     # -- subscribers -----------------------------------------------------------------------
     async def on_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is None:
             return
-        context.bot_data.setdefault(SUBSCRIBERS, {})[update.effective_chat.id] = self.bot._language(update, context)
+        context.bot_data.setdefault(SUBSCRIBERS, {})[update.effective_chat.id] = chat_language(update, context)
         self._remember_current(context.bot_data)
-        await self.bot._say(update, context, "subscribed")
+        await say(update, context, "subscribed")
 
     async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is not None:
             context.bot_data.setdefault(SUBSCRIBERS, {}).pop(update.effective_chat.id, None)
-        await self.bot._say(update, context, "unsubscribed")
+        await say(update, context, "unsubscribed")
 
     def _remember_current(self, bot_data: dict) -> None:
         """The first time, count what is indexed now as announced: only later articles are new."""
