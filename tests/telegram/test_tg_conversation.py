@@ -14,6 +14,9 @@ from isnad.bot.answer import messages
 from isnad.bot.fronts import cli, conversation
 from isnad.bot.fronts.titles import EnglishTitles
 
+FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"
+SIGNED_ON = "يوم الجمعة"  # the day the partnership was signed, in the article
+
 
 def last_row(request) -> list[dict]:  # noqa: ANN001
     return request.params["reply_markup"]["inline_keyboard"][-1]
@@ -46,13 +49,17 @@ async def test_lang_ar_frames_an_english_question_in_arabic(run_bot) -> None:
     assert any(shown.startswith("\u200f" + frame) for frame in declined)  # declined, framed in Arabic
 
 
-async def test_lang_survives_a_restart(run_bot) -> None:
+async def test_lang_and_context_survive_a_restart(run_bot) -> None:
     async with run_bot() as bot:
         await bot.send(message_update(103, "/lang ar"))
+        await bot.send(message_update(108, FIRST_AR))
     async with run_bot() as bot:  # a new Application on the same data_dir
         await bot.send(message_update(103, "/help"))
         [help_reply] = bot.sent(103)[1:]
+        await bot.send(message_update(108, "and when was it signed?"))
+        follow_up = bot.sent(108)[-1].params["text"]
     assert visible_text(help_reply.params["text"]).startswith("\u200f" + messages.text("help", "ar").split("\n")[0])
+    assert SIGNED_ON in follow_up  # the question before the restart is still the context
 
 
 async def test_context_keeps_the_last_three_questions_and_new_clears_it(run_bot, answerer) -> None:
@@ -149,11 +156,6 @@ async def test_every_sent_text_is_valid_html_with_isolated_runs(run_bot, answere
         assert unisolated(text, quotes) == [], text
     [arabic_help] = [visible_text(r.params["text"]) for r in bot.sent(110) if "/reindex" in r.params["text"]]
     assert "\u2066/ask" in arabic_help and f"\u2066@{bot.app.bot.username}" in arabic_help
-
-
-
-FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"
-SIGNED_ON = "يوم الجمعة"
 
 
 async def test_a_follow_up_is_answered_in_a_private_chat_and_in_a_group_reply_chain(run_bot, answerer) -> None:
