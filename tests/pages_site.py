@@ -84,8 +84,10 @@ def bare_page() -> str:
 
 class _Handler(BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, str, bytes, dict[str, str]]] = {}
+    requested: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.requested.append(self.path)
         status, kind, body, headers = self.routes.get(self.path, (404, "text/plain", b"not found", {}))
         self.send_response(status)
         self.send_header("Content-Type", kind)
@@ -104,8 +106,9 @@ def _html(text: str) -> tuple[int, str, bytes, dict[str, str]]:
 
 
 @contextmanager
-def serving(huge_bytes: int = 300_000) -> Iterator[str]:
-    """Serve the test pages on 127.0.0.1; yields the base URL (http://127.0.0.1:PORT)."""
+def serving(huge_bytes: int = 300_000, requested: list[str] | None = None) -> Iterator[str]:
+    """Serve the test pages on 127.0.0.1; yields the base URL (http://127.0.0.1:PORT). The paths
+    asked for are appended to `requested`."""
     routes = {
         "/news": _html(news_page()),
         "/news-copy": _html(news_page().replace(f'<link rel="canonical" href="{NEWS_META["url"]}">', "")),
@@ -117,7 +120,7 @@ def serving(huge_bytes: int = 300_000) -> Iterator[str]:
         "/loop": (302, "text/html", b"", {"Location": "/loop"}),
         "/empty": _html("<html><body><nav><a href='/'>Home</a></nav></body></html>"),
     }
-    handler = type("Handler", (_Handler,), {"routes": routes})
+    handler = type("Handler", (_Handler,), {"routes": routes, "requested": [] if requested is None else requested})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

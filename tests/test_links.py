@@ -5,6 +5,7 @@ and nothing already indexed lost. Real embedder and Chroma."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -66,12 +67,38 @@ def test_fetching_refuses_other_schemes_and_private_addresses(tmp_path: Path) ->
     settings = page_settings(tmp_path, tmp_path, allow_private=False).fetch
     for url in ("file:///etc/passwd", "ftp://example.com/x", "javascript:alert(1)"):
         with pytest.raises(FetchError, match="not an http"):
-            check_url(url, allow_private=False)
+            check_url(url)
     with serving() as site:
         for url in (f"{site}/news", site.replace("127.0.0.1", "localhost") + "/news"):
             with pytest.raises(FetchError, match="private or local address"):
                 fetch(url, settings)
         assert fetch(f"{site}/news", settings.model_copy(update={"allow_private": True})).data.startswith(b"<!doctype")
+
+
+def test_a_host_is_resolved_once_so_a_rebinding_answer_never_reaches_a_private_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the host's first lookup answers a public address, every later one loopback
+    (where the test site listens). The fetch must connect to the address it checked."""
+    settings = page_settings(tmp_path, tmp_path, allow_private=False, timeout=2).fetch
+    real_lookup = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host: str, port: int, *args: object, **kwargs: object) -> list:
+        if host != "news.rebinding.test":
+            return real_lookup(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        lookups.append(address := "1.1.1.1" if not lookups else "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    requested: list[str] = []
+    with serving(requested=requested) as site:
+        port = site.rsplit(":", 1)[1]
+        try:
+            fetch(f"http://news.rebinding.test:{port}/news", settings)
+        except FetchError:
+            pass  # whatever the public address does, only the loopback site matters here
+    assert lookups == ["1.1.1.1"] and requested == []
 
 
 def test_isnad_add_prints_titles_and_exits_2_for_bad_links(tmp_path: Path) -> None:
