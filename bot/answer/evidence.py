@@ -21,7 +21,7 @@ import numpy as np
 from isnad.retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
-from isnad.retrieval.transliteration import latin_skeleton, skeleton_found
+from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
 
 TRANSLATIONS_PER_WORD = 4
 MIN_TRANSLATION_SIMILARITY = 0.83
@@ -30,6 +30,10 @@ MIN_TRANSLATION_SIMILARITY = 0.83
 MIN_NAME_SKELETON = 2
 MIN_WORD_SKELETON = 4
 MAX_QUESTION_WORDS = 10  # English words of a question considered (the first ten)
+# A lowercase word with a short skeleton ("putin" ~ BTN, "gaza" ~ GZ) matches too many words by
+# skeleton alone, and its nearest corpus words by embedding are neighbours ("putin" ~ روسيا); a word
+# among its AGREEMENT_POOL nearest that also has its skeleton ("بوتين") is taken as its spelling.
+AGREEMENT_POOL = 5
 
 # "covered in two articles", "in each report", "يذكر مقالان", "في كل منهما": one quote per source.
 _MULTI_SOURCE = re.compile(
@@ -230,14 +234,20 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     embedded = [w for w, (_, _, count) in literal.items() if not count and not w.isdigit()]
     found = view.word_vectors(embedded)
     translations: dict[str, list[tuple[str, float]]] = {}
+    spelled: dict[str, list[tuple[str, float]]] = {}  # short-skeleton words whose spelling the two signals agree on
     if found is not None:
-        translations = dict(zip(embedded, view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY), strict=True))
+        nearest = view.lexicon.nearest(found, max(TRANSLATIONS_PER_WORD, AGREEMENT_POOL), MIN_TRANSLATION_SIMILARITY)
+        for word, near in zip(embedded, nearest, strict=True):
+            translations[word] = near[:TRANSLATIONS_PER_WORD]
+            short = latin_skeleton(word) if word not in capitalised else ""
+            if MIN_NAME_SKELETON <= len(short) < MIN_WORD_SKELETON:
+                spelled[word] = [(a, s) for a, s in near[:AGREEMENT_POOL] if short in arabic_skeletons(a)]
     terms = []
     for word, (written, skeleton, count) in literal.items():
-        translated = translations.get(word, [])
+        translated = spelled.get(word) or translations.get(word, [])
         forms = {written} | {stem(a) for a, _ in translated}
         frequency = max([count] + [view.sentence_frequency.get(f, 0) for f in forms])
-        strength = 1.0 if count else max((similarity for _, similarity in translated), default=0.0)
+        strength = 1.0 if count or spelled.get(word) else max((similarity for _, similarity in translated), default=0.0)
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
         stemmed = stem(word)  # an Arabic name typed into an English question
@@ -245,7 +255,7 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
             terms.append(_stem_term(stemmed, view))
     if found is None:
         return terms, None
-    row = {w: i for i, w in enumerate(embedded)}
+    row = {w: i for i, w in enumerate(embedded) if not spelled.get(w)}  # a spelled name matches exactly
     vectors = np.zeros((len(terms), found.shape[1]), dtype=np.float32)
     for i, term in enumerate(terms):
         if term.text in row:
