@@ -26,13 +26,14 @@ from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, sk
 TRANSLATIONS_PER_WORD = 4
 MIN_TRANSLATION_SIMILARITY = 0.83
 # Shorter consonant skeletons match too many words by chance: a capitalised name may be short
-# ("Iran" ~ RN), a lowercase word must be longer ("weekend" ~ KND would match كندا).
+# ("Iran" ~ RN), a lowercase word is trusted alone only when long ("petersburg" ~ BTRsBRG); shorter
+# ones match common words ("security" ~ سكرتير, "putin" ~ BTN ~ many) and need the term map to agree.
 MIN_NAME_SKELETON = 2
-MIN_WORD_SKELETON = 4
+MIN_WORD_SKELETON = 6
 MAX_QUESTION_WORDS = 10  # English words of a question considered (the first ten)
-# A lowercase word with a short skeleton ("putin" ~ BTN, "gaza" ~ GZ) matches too many words by
-# skeleton alone, and its nearest corpus words by embedding are neighbours ("putin" ~ روسيا); a word
-# among its AGREEMENT_POOL nearest that also has its skeleton ("بوتين") is taken as its spelling.
+# A word not trusted by its skeleton alone has neighbours for nearest corpus words by embedding
+# ("putin" ~ روسيا); one among its AGREEMENT_POOL nearest that also has its skeleton ("بوتين") is
+# taken as its spelling. A word with no such agreement is translated by the term map instead.
 AGREEMENT_POOL = 5
 
 # "covered in two articles", "in each report", "يذكر مقالان", "في كل منهما": one quote per source.
@@ -218,13 +219,14 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
 
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
-    """English words bridged into Arabic by skeleton (names, loanwords), digits, or else the term
-    map; with each term's word vector (zeros where none was needed) for soft matching."""
+    """English words bridged into Arabic by skeleton (names, loanwords; a short skeleton only where
+    the term map agrees), digits, or else the term map; with each translated term's word vector
+    (zeros where it matches exactly) for soft matching."""
     stop = stopwords()
     total = view.sentence_count
     capitalised = {w.lower() for w in _CAPITALISED.findall(text)}
     words = [w for w in dict.fromkeys(_LATIN_WORD.findall(text.lower())) if w not in stop and (len(w) > 2 or w.isdigit())]
-    literal: dict[str, tuple[str, str, int]] = {}  # word -> (written form, skeleton, sentences holding either)
+    literal: dict[str, tuple[str, str, int]] = {}  # word -> (written form, trusted skeleton, sentences holding either)
     for word in words[:MAX_QUESTION_WORDS]:
         written = word if word.isdigit() else stem(word)
         skeleton = "" if word.isdigit() else latin_skeleton(word)
@@ -234,20 +236,21 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     embedded = [w for w, (_, _, count) in literal.items() if not count and not w.isdigit()]
     found = view.word_vectors(embedded)
     translations: dict[str, list[tuple[str, float]]] = {}
-    spelled: dict[str, list[tuple[str, float]]] = {}  # short-skeleton words whose spelling the two signals agree on
+    spelled: dict[str, list[tuple[str, float]]] = {}  # words whose spelling skeleton and term map agree on
     if found is not None:
         nearest = view.lexicon.nearest(found, max(TRANSLATIONS_PER_WORD, AGREEMENT_POOL), MIN_TRANSLATION_SIMILARITY)
         for word, near in zip(embedded, nearest, strict=True):
             translations[word] = near[:TRANSLATIONS_PER_WORD]
-            short = latin_skeleton(word) if word not in capitalised else ""
-            if MIN_NAME_SKELETON <= len(short) < MIN_WORD_SKELETON:
-                spelled[word] = [(a, s) for a, s in near[:AGREEMENT_POOL] if short in arabic_skeletons(a)]
+            skeleton = latin_skeleton(word)
+            agreeing = [(a, s) for a, s in near[:AGREEMENT_POOL] if skeleton_found(skeleton, arabic_skeletons(a))]
+            if agreeing and len(skeleton) >= MIN_NAME_SKELETON:
+                spelled[word] = agreeing
     terms = []
     for word, (written, skeleton, count) in literal.items():
         translated = spelled.get(word) or translations.get(word, [])
         forms = {written} | {stem(a) for a, _ in translated}
         frequency = max([count] + [view.sentence_frequency.get(f, 0) for f in forms])
-        strength = 1.0 if count or spelled.get(word) else max((similarity for _, similarity in translated), default=0.0)
+        strength = 1.0 if count or word in spelled else max((similarity for _, similarity in translated), default=0.0)
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
         stemmed = stem(word)  # an Arabic name typed into an English question
@@ -255,7 +258,7 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
             terms.append(_stem_term(stemmed, view))
     if found is None:
         return terms, None
-    row = {w: i for i, w in enumerate(embedded) if not spelled.get(w)}  # a spelled name matches exactly
+    row = {w: i for i, w in enumerate(embedded) if w not in spelled}  # a spelled word matches exactly
     vectors = np.zeros((len(terms), found.shape[1]), dtype=np.float32)
     for i, term in enumerate(terms):
         if term.text in row:

@@ -17,8 +17,9 @@ Data, all in the repository (tests/data/README.md, tests/data/xquad/README.md):
 Per question language, a logistic ranker learns which candidate sentence holds the answer; a
 logistic answer model learns, from the best-ranked sentences, whether the reply would carry the
 answer. The answer threshold declines TARGET_DECLINED[language] of the fit near-miss and unanswerable questions;
-below the related threshold (TARGET_OFF_CORPUS_NOT_FOUND of the off-corpus questions) the reply
-is "not found" rather than related passages.
+below the related threshold (TARGET_OFF_CORPUS_NOT_FOUND of the off-corpus questions, but at most
+MAX_EVIDENCE_NOT_FOUND of the answerable questions whose closest passages hold the answer) the
+reply is "not found" rather than related passages.
 """
 
 from __future__ import annotations
@@ -67,10 +68,15 @@ GOLDEN_FILES = ("questions.jsonl", "chat_questions.jsonl", "exam_questions.jsonl
 # chosen so the held-out split declines about 0.875 of its near misses (the aim is 0.85; a quantile of
 # the data fitted is optimistic). Measured with this data (ar / en; runs differ by about half a
 # point): targets 0.89 / 0.91 gave held-out near-miss declined 0.885 / 0.889 with evidence
-# 0.793 / 0.628; 0.88 / 0.89 gave 0.885 / 0.874 with 0.798 / 0.662; 0.87 / 0.88 gave
-# 0.861 / 0.870 with 0.808 / 0.667; 0.86 / 0.87 gave 0.846 / 0.870, below the aim for Arabic.
-TARGET_DECLINED = {"ar": 0.88, "en": 0.89}
+# 0.793 / 0.628; 0.87 / 0.88 gave 0.861 / 0.870 with 0.808 / 0.667; 0.86 / 0.87 gave 0.846 / 0.870,
+# below the aim for Arabic. Once lowercase English words were spelled only where skeleton and term
+# map agree (session 6), English at 0.89 declined 0.889 with 0.643, at 0.88 0.874 with 0.657.
+TARGET_DECLINED = {"ar": 0.88, "en": 0.88}
 TARGET_OFF_CORPUS_NOT_FOUND = 0.9  # off-corpus questions get "not found", not related passages
+# ... unless that hides the passages of answerable questions: English off-corpus questions score
+# about as high as answerable ones, and the quantile of 14 of them hid the answer's passages from a
+# fifth of the English questions whose passages held it (session 6).
+MAX_EVIDENCE_NOT_FOUND = 0.05
 CITATION_MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0, math.inf)
 LANGUAGES = ("ar", "en")
 EMBEDDING_CACHE = "embedding-cache.npz"
@@ -251,20 +257,24 @@ def fit_language(observed: Sequence[Observed], language: str, limit: int) -> tup
     negatives = [probability[id(o)] for o in observed if o.item.kind != "answerable"]
     off_corpus = [probability[id(o)] for o in observed if o.item.kind == "off_corpus"]
     threshold = float(np.quantile(negatives, TARGET_DECLINED[language])) if negatives else 0.5
-    related = float(np.quantile(off_corpus, TARGET_OFF_CORPUS_NOT_FOUND)) if off_corpus else threshold
+    held = [probability[id(o)] for o in answerable if _hit(select(ranked[id(o)], limit, math.inf), o)]
+    related = min(
+        float(np.quantile(off_corpus, TARGET_OFF_CORPUS_NOT_FOUND)) if off_corpus else threshold,
+        float(np.quantile(held, MAX_EVIDENCE_NOT_FOUND)) if held else threshold,
+    )
     params = replace(params, answer_threshold=round(threshold, 6), related_threshold=round(min(related, threshold), 6))
     return params, {"ranker_top1": float(np.mean([_hit(ranked[id(o)][:1], o) for o in answerable])), "top3": float(widest)}
 
 
 def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) -> dict[str, dict[str, float]]:
-    """Per language: evidence in claimed answers, answered share, near-miss and unanswerable declined."""
+    """Per language: evidence in claimed answers, answered share, near-miss and unanswerable declined,
+    and how often passages that hold the answer are hidden behind "not found"."""
     out: dict[str, dict[str, float]] = {}
     for language in LANGUAGES:
         p = params.languages[language]
         rows: dict[str, list[float]] = {
             "evidence": [], "answered": [], "near_miss_declined": [], "detail_miss_declined": [], "unanswerable_declined": [],
-            "off_corpus_declined": [],
-            "off_corpus_not_found": [],
+            "off_corpus_declined": [], "off_corpus_not_found": [], "evidence_not_found": [],
         }
         for o in (o for o in observed if o.item.lang == language):
             ranked = _ranked(p, o)
@@ -272,6 +282,8 @@ def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) ->
             answered = kind == "answered"
             if o.item.kind == "answerable":
                 rows["answered"].append(answered)
+                if _hit(select(ranked, limit, math.inf), o):
+                    rows["evidence_not_found"].append(kind == "not_found")
                 rows["evidence"].append(answered and _hit(select(ranked, limit, p.citation_margin, o.question.multi_source), o))
             else:
                 rows[f"{o.item.kind}_declined"].append(not answered)
