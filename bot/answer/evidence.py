@@ -242,9 +242,10 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         for word, near in zip(embedded, nearest, strict=True):
             translations[word] = near[:TRANSLATIONS_PER_WORD]
             skeleton = latin_skeleton(word)
-            agreeing = [(a, s) for a, s in near[:AGREEMENT_POOL] if skeleton_found(skeleton, arabic_skeletons(a))]
-            if agreeing and len(skeleton) >= MIN_NAME_SKELETON:
-                spelled[word] = agreeing
+            if len(skeleton) >= MIN_NAME_SKELETON:
+                agreeing = [(a, s) for a, s in near[:AGREEMENT_POOL] if skeleton_found(skeleton, arabic_skeletons(a))]
+                if agreeing:
+                    spelled[word] = agreeing
     terms = []
     for word, (written, skeleton, count) in literal.items():
         translated = spelled.get(word) or translations.get(word, [])

@@ -242,7 +242,8 @@ def fit_language(observed: Sequence[Observed], language: str, limit: int) -> tup
     ranker = _logistic(x, y, balanced=False)
     params = LanguageParams(ranker, Linear(tuple(0.0 for _ in QUESTION_FEATURES), 0.0), 0.5, 0.5, 0.0)
     ranked = {id(o): _ranked(params, o) for o in observed}
-    widest = np.mean([_hit(select(ranked[id(o)], limit, math.inf), o) for o in answerable])
+    within_reach = [o for o in answerable if _hit(select(ranked[id(o)], limit, math.inf), o)]  # the widest quotes hold it
+    widest = len(within_reach) / len(answerable)
     margin = next(
         m for m in CITATION_MARGINS
         if np.mean([_hit(select(ranked[id(o)], limit, m), o) for o in answerable]) >= widest - 0.01
@@ -257,7 +258,7 @@ def fit_language(observed: Sequence[Observed], language: str, limit: int) -> tup
     negatives = [probability[id(o)] for o in observed if o.item.kind != "answerable"]
     off_corpus = [probability[id(o)] for o in observed if o.item.kind == "off_corpus"]
     threshold = float(np.quantile(negatives, TARGET_DECLINED[language])) if negatives else 0.5
-    held = [probability[id(o)] for o in answerable if _hit(select(ranked[id(o)], limit, math.inf), o)]
+    held = [probability[id(o)] for o in within_reach]
     related = min(
         float(np.quantile(off_corpus, TARGET_OFF_CORPUS_NOT_FOUND)) if off_corpus else threshold,
         float(np.quantile(held, MAX_EVIDENCE_NOT_FOUND)) if held else threshold,
