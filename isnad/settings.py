@@ -110,6 +110,10 @@ class SearchSettings(BaseModel):
     chunk_chars: int = Field(default=450, ge=100)
     top_chunks: int = Field(default=8, ge=1)
     max_citations: int = Field(default=3, ge=1)
+    min_quote_chars: int = Field(
+        default=200, ge=0, description="a shorter sentence is quoted with the next (else the previous) sentence of its paragraph"
+    )
+    max_quote_chars: int = Field(default=350, ge=1, description="... but only while the quote stays this short")
 
 
 class FetchSettings(BaseModel):

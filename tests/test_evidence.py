@@ -93,11 +93,15 @@ def test_a_number_the_question_holds_is_not_an_answer() -> None:
     assert not evidence.has_number(sentence, frozenset({"24"}))
 
 
-def test_dialect_question_words_are_not_terms(core_answerer: Answerer) -> None:
-    asked, _, _ = core_answerer.retrieve("شنو صار بين بوتين ورئيسي بالتلفون؟", "ar")
+@pytest.mark.parametrize(
+    ("question", "particles", "topic"),
+    [("شنو صار بين بوتين ورئيسي بالتلفون؟", "شنو بين", "بوتين"), ("وش بده بوتين؟ رايح ارمينيا؟", "وش بده رايح", "ارمينيا")],
+)
+def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question: str, particles: str, topic: str) -> None:
+    asked, _, _ = core_answerer.retrieve(question, "ar")
     terms = {t.text for t in asked.terms}
-    assert not terms & set(stems("شنو بين"))
-    assert set(stems("بوتين")) <= terms
+    assert not terms & set(stems(particles))
+    assert set(stems(topic)) <= terms
 
 
 def test_english_words_reach_arabic_evidence_without_capitals(core_answerer: Answerer) -> None:
@@ -131,3 +135,41 @@ def test_off_corpus_words_are_held_less_surely(core_answerer: Answerer) -> None:
     assert on_topic.known_share == pytest.approx(1.0)
     arabic, _, _ = core_answerer.retrieve("ما عدد سكان البرازيل؟", "ar")
     assert arabic.known_share < 1.0
+
+
+def _sentence(article: str, start: int, end: int) -> Sentence:
+    return Sentence(article, start, end, "x" * (end - start))
+
+
+def test_quotes_never_overlap_and_keep_the_order_chosen() -> None:
+    short, after, other = _sentence("a", 0, 40), _sentence("a", 41, 120), _sentence("b", 0, 300)
+    joined = {short.span_id: _sentence("a", 0, 120), after.span_id: _sentence("a", 0, 120)}
+    quoted = evidence.quotes([other, short, after], lambda s: joined.get(s.span_id, s))
+    assert [(q.article_id, q.start, q.end) for q in quoted] == [("b", 0, 300), ("a", 0, 120)]
+    # a context reaching into an earlier quote falls back to the bare sentence
+    quoted = evidence.quotes([after, short], lambda s: joined.get(s.span_id, s))
+    assert [(q.start, q.end) for q in quoted] == [(0, 120)]
+    quoted = evidence.quotes([_sentence("a", 0, 40), _sentence("a", 41, 120)], lambda s: s if s.start else _sentence("a", 0, 60))
+    assert [(q.start, q.end) for q in quoted] == [(0, 60)]
+
+
+def test_a_short_sentence_is_quoted_with_its_neighbour_in_the_same_paragraph(core_answerer: Answerer) -> None:
+    _, _, view = core_answerer.retrieve("ما هي معاهدة الشراكة الاستراتيجية؟", "ar")
+    min_chars, max_chars = core_answerer.settings.search.min_quote_chars, core_answerer.settings.search.max_quote_chars
+    extended = 0
+    for indexed in view.articles.values():
+        raw = indexed.article.raw_text
+        for sentence in (s for s in indexed.sentences if s.quotable):
+            quote = view.in_context(sentence, min_chars, max_chars)
+            assert quote.text == raw[quote.start : quote.end]
+            assert quote.start <= sentence.start and sentence.end <= quote.end
+            assert "\n" not in raw[quote.start : quote.end].strip()  # never across paragraphs
+            if len(sentence.text) >= min_chars:
+                assert quote == sentence
+            assert len(quote.text) <= max(max_chars, len(sentence.text))
+            extended += quote != sentence
+            nxt = view.neighbourhood(sentence)[-1]
+            joinable = nxt.start > sentence.start and nxt.quotable and nxt.end - sentence.start <= max_chars
+            if len(sentence.text) < min_chars and joinable and "\n" not in raw[sentence.end : nxt.start]:
+                assert quote.end == nxt.end  # the next sentence first
+    assert extended > 10

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from isnad.bot.answer import chitchat, evidence, followup, messages, prompting
@@ -242,7 +243,9 @@ class Answerer:
     def _citations(self, sentences: Sequence[Sentence], view: CorpusView) -> list[Citation]:
         """Numbered citations whose quotes are checked against the indexed article text."""
         citations: list[Citation] = []
-        for sentence in sentences:
+        search = self.settings.search
+        in_context = partial(view.in_context, min_chars=search.min_quote_chars, max_chars=search.max_quote_chars)
+        for sentence in evidence.quotes(sentences, in_context):
             article = view.articles[sentence.article_id].article
             if article.raw_text[sentence.start : sentence.end] != sentence.text:
                 log.error("quote does not match %s[%d:%d]; dropped", sentence.article_id, sentence.start, sentence.end)

@@ -137,6 +137,8 @@ def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
     similarities = sorted((r.candidate.similarity for r in ranked), reverse=True)
     article = ranked[0].sentence.article_id
     same_article = [r.candidate.similarity for r in ranked if r.sentence.article_id == article]
+    if len(same_article) == 1:  # a short article offers nothing to stand out from: compare with all candidates
+        same_article = similarities
     return np.asarray(
         (
             ranked[0].score,

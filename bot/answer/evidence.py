@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -399,3 +399,17 @@ def select(ranked: Sequence[Ranked], limit: int, margin: float, multi_source: bo
     best = chosen[0]
     rest = sorted(chosen[1:], key=lambda s: (s.sentence.article_id != best.sentence.article_id, s.sentence.start))
     return [best, *rest]
+
+
+def quotes(sentences: Sequence[Sentence], in_context: Callable[[Sentence], Sentence]) -> list[Sentence]:
+    """The chosen sentences as quoted (`in_context`: a short one with its neighbour), in order;
+    a quote never overlaps an earlier one: it falls back to its bare sentence, or is left out
+    when even that overlaps (an earlier quote already holds it)."""
+    quoted: list[Sentence] = []
+    for sentence in sentences:
+        for quote in (in_context(sentence), sentence):
+            if not any(q.article_id == quote.article_id and q.start < quote.end and quote.start < q.end for q in quoted):
+                quoted.append(quote)
+                break
+    return quoted
+

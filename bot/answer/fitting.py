@@ -52,7 +52,7 @@ from isnad.bot.answer.decision import (
 )
 from isnad.bot.answer.eval_sets import SPLITS_FILE, load_items, read_texts
 from isnad.bot.answer.evaluation import reference_spans
-from isnad.bot.answer.evidence import FEATURES, Ranked, asks_for_number_or_date, select
+from isnad.bot.answer.evidence import FEATURES, Ranked, asks_for_number_or_date, quotes, select
 from isnad.bot.answer.near_miss import NearMissCorpus, detail_corpora, golden_corpora, xquad_corpora
 from isnad.retrieval.embedders import Embedder, SparseVector, load_embedder
 from isnad.retrieval.indexer import update_index
@@ -139,6 +139,7 @@ class Observed:
     candidates: list[Any]
     rows: np.ndarray
     labels: np.ndarray
+    contexts: dict[str, Sentence]  # each candidate sentence (by span id) as it would be quoted
 
 
 # -- data ----------------------------------------------------------------------------------------
@@ -204,7 +205,11 @@ def observe(answerer: Answerer, items: Sequence[Item]) -> list[Observed]:
         question, result, view = answerer.retrieve(item.question, item.lang)  # type: ignore[arg-type]
         rows = features(question, result, view)
         labels = np.asarray([_holds(c.sentence, item.spans) for c in result.candidates], dtype=np.int8)
-        observed.append(Observed(item, question, list(result.candidates), rows, labels))
+        search = answerer.settings.search
+        contexts = {
+            c.sentence.span_id: view.in_context(c.sentence, search.min_quote_chars, search.max_quote_chars) for c in result.candidates
+        }
+        observed.append(Observed(item, question, list(result.candidates), rows, labels, contexts))
     return observed
 
 
@@ -231,7 +236,9 @@ def _ranked(params: LanguageParams, o: Observed) -> list[Ranked]:
 
 
 def _hit(chosen: Sequence[Ranked], o: Observed) -> bool:
-    return any(_holds(r.sentence, o.item.spans) for r in chosen)
+    """Whether the quotes of the chosen sentences hold the answer."""
+    quoted = quotes([r.sentence for r in chosen], lambda s: o.contexts.get(s.span_id, s))
+    return any(_holds(q, o.item.spans) for q in quoted)
 
 
 def fit_language(observed: Sequence[Observed], language: str, limit: int) -> tuple[LanguageParams, dict[str, float]]:
