@@ -1,9 +1,10 @@
 """What a question asks for, and what each candidate sentence offers it: the signals of the decision.
 
 A question becomes weighted terms (rarer in the corpus = heavier). Arabic questions match
-sentences by normalised stems; English ones through three bridges into the Arabic text: the
-term map induced from the embedding model ("drones" -> المسيرات), consonant skeletons for names
-and loanwords in any case or spelling ("patrushef" ~ باتروشيف), and digits. Each candidate
+sentences by normalised stems; English ones through four bridges into the Arabic text: a
+dictionary of common words (isnad.retrieval.dictionary: "warned" -> حذر), the term map induced
+from the embedding model for the rest ("drones" -> المسيرات), consonant skeletons for names and
+loanwords in any case or spelling ("patrushef" ~ باتروشيف), and digits. Each candidate
 sentence gets a feature vector (`FEATURES`, with the dense and the sparse cosine of
 isnad.retrieval.sparse); bot/answer/decision.py turns those into a ranking and a
 reply kind with parameters fitted by bot/answer/fitting.py.
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from isnad.retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens
+from isnad.retrieval.dictionary import english_to_arabic
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
@@ -220,8 +222,9 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
     """English words bridged into Arabic by skeleton (names, loanwords; a short skeleton only where
-    the term map agrees), digits, or else the term map; with each translated term's word vector
-    (zeros where it matches exactly) for soft matching."""
+    the term map agrees), digits, the dictionary's renderings the corpus uses ("sign" -> وقع، توقيع),
+    or else the term map; with each term-map-translated word's vector (zeros where it matches
+    exactly) for soft matching."""
     stop = stopwords()
     total = view.sentence_count
     capitalised = {w.lower() for w in _CAPITALISED.findall(text)}
@@ -233,7 +236,13 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         skeleton = skeleton if len(skeleton) >= (MIN_NAME_SKELETON if word in capitalised else MIN_WORD_SKELETON) else ""
         count = view.sentence_frequency.get(written, 0) + (view.skeleton_count(skeleton) if skeleton else 0)
         literal[word] = (written, skeleton, count)
-    embedded = [w for w, (_, _, count) in literal.items() if not count and not w.isdigit()]
+    dictionary = english_to_arabic()
+    listed = {  # renderings the dictionary gives that the corpus uses
+        word: [a for a in dictionary.get(written, ()) if view.sentence_frequency.get(a)]
+        for word, (written, _, count) in literal.items() if not count
+    }
+    listed = {word: renderings for word, renderings in listed.items() if renderings}
+    embedded = [w for w, (_, _, count) in literal.items() if not count and not w.isdigit() and w not in listed]
     found = view.word_vectors(embedded)
     translations: dict[str, list[tuple[str, float]]] = {}
     spelled: dict[str, list[tuple[str, float]]] = {}  # words whose spelling skeleton and term map agree on
@@ -249,9 +258,10 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     terms = []
     for word, (written, skeleton, count) in literal.items():
         translated = spelled.get(word) or translations.get(word, [])
-        forms = {written} | {stem(a) for a, _ in translated}
+        forms = {written} | {stem(a) for a, _ in translated} | set(listed.get(word, ()))
         frequency = max([count] + [view.sentence_frequency.get(f, 0) for f in forms])
-        strength = 1.0 if count or word in spelled else max((similarity for _, similarity in translated), default=0.0)
+        exact = count or word in spelled or word in listed
+        strength = 1.0 if exact else max((similarity for _, similarity in translated), default=0.0)
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
         stemmed = stem(word)  # an Arabic name typed into an English question
