@@ -3,7 +3,7 @@
 The term map (isnad.retrieval.lexicon) translates an English word by the embedding model's
 nearest corpus words, which is good for names and topical nouns and poor for common verbs and
 abstract nouns ("sign" -> منشور, "confirm" -> مطلع). `en_ar.tsv` beside this module lists
-about two thousand such words with their usual Arabic renderings (written for Isnad from general
+about six thousand such words with their usual Arabic renderings (written for Isnad from general
 knowledge of both languages, not from any evaluation data): `english<TAB>arabic|arabic|...`.
 """
 
