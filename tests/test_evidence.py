@@ -177,3 +177,10 @@ def test_a_short_sentence_is_quoted_with_its_neighbour_in_the_same_paragraph(cor
             if len(sentence.text) < min_chars and joinable and "\n" not in raw[sentence.end : nxt.start]:
                 assert quote.end == nxt.end  # the next sentence first
     assert extended > 10
+
+
+def test_a_capitalised_common_word_also_counts_as_its_dictionary_renderings(core_answerer: Answerer) -> None:
+    """"Security" matches سكرتير by its skeleton, as a name would; the dictionary adds الأمن."""
+    asked, _, _ = core_answerer.retrieve("What did the Security chief say?", "en")
+    security = next(t for t in asked.terms if t.text == "security")
+    assert security.skeleton and set(stems("الأمن")) <= security.forms

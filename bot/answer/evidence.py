@@ -237,11 +237,10 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         count = view.sentence_frequency.get(written, 0) + (view.skeleton_count(skeleton) if skeleton else 0)
         literal[word] = (written, skeleton, count)
     dictionary = english_to_arabic()
-    listed = {  # renderings the dictionary gives that the corpus uses
-        word: [a for a in dictionary.get(written, ()) if view.sentence_frequency.get(a)]
-        for word, (written, _, count) in literal.items() if not count
-    }
-    listed = {word: renderings for word, renderings in listed.items() if renderings}
+    listed: dict[str, list[str]] = {}  # a word's renderings in the dictionary that the corpus uses (also for a name-like
+    for word, (written, _, _) in literal.items():  # "Parliament", whose skeleton alone matches by chance)
+        if renderings := [a for a in dictionary.get(written, ()) if view.sentence_frequency.get(a)]:
+            listed[word] = renderings
     embedded = [w for w, (_, _, count) in literal.items() if not count and not w.isdigit() and w not in listed]
     found = view.word_vectors(embedded)
     translations: dict[str, list[tuple[str, float]]] = {}
