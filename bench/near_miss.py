@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("questions", type=Path, help="golden or XQuAD questions (JSONL)")
     parser.add_argument("out", type=Path, help="output folder (new or empty)")
     parser.add_argument("--corpus", type=Path, help="article folder (default: corpus/ beside an XQuAD file, else seeds/)")
-    parser.add_argument("-k", "--folds", type=int, default=2, help="XQuAD: number of corpora K (default 2)")
+    parser.add_argument(
+        "-k", "--folds", type=int, default=5, help="XQuAD: number of corpora K (default 5: one paragraph of each article cut per copy)"
+    )
     parser.add_argument("--detail", action="store_true", help="XQuAD: cut only the answer words of number and date questions")
     args = parser.parse_args(argv)
     try:
