@@ -33,5 +33,5 @@ def english_to_arabic() -> dict[str, frozenset[str]]:
         # الثاني" is نوفمبر, never "second"; "شبه جزيرة" is جزيرة)
         words = single or [max(r, key=len) for r in renderings if r]
         words += [f"{prefix}{w}" for w in words if len(w) in (3, 4) for prefix in IMPERFECT]
-        found.setdefault(stem(english.strip().lower()), set()).update(stem(w) for w in words if stem(w))
+        found.setdefault(stem(english.strip().lower()), set()).update(s for s in map(stem, words) if s)
     return {english: frozenset(arabic) for english, arabic in found.items() if arabic}  # "today": اليوم is a function word

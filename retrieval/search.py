@@ -115,20 +115,20 @@ class CorpusView:
         after = self._next.get(sentence.span_id)
         return [s for s in (before, sentence, after) if s is not None]
 
-    def in_context(self, sentence: Sentence, min_chars: int, max_chars: int) -> Sentence:
-        """The sentence as quoted: one shorter than `min_chars` joined by the next quotable sentence
-        of its paragraph, then if still short by the previous one, so that a quote reads on its own;
-        a neighbour joins only if the quote stays within `max_chars`."""
+    def in_context(self, sentence: Sentence, search: SearchSettings) -> Sentence:
+        """The sentence as quoted: one shorter than `search.min_quote_chars` joined by the next
+        quotable sentence of its paragraph, then if still short by the previous one, so that a quote
+        reads on its own; a neighbour joins only if the quote stays within `search.max_quote_chars`."""
         raw = self.articles[sentence.article_id].article.raw_text
         quoted = sentence
         for neighbour in (self._next.get(sentence.span_id), self._previous.get(sentence.span_id)):
-            if len(quoted.text) >= min_chars:
+            if len(quoted.text) >= search.min_quote_chars:
                 break
             if neighbour is None or not neighbour.quotable:
                 continue
             start, end = min(quoted.start, neighbour.start), max(quoted.end, neighbour.end)
             gap = raw[quoted.end : neighbour.start] if neighbour.start > quoted.start else raw[neighbour.end : quoted.start]
-            if "\n" not in gap and end - start <= max_chars:  # the same paragraph, still sentence-sized
+            if "\n" not in gap and end - start <= search.max_quote_chars:  # the same paragraph, still sentence-sized
                 quoted = replace(quoted, start=start, end=end, text=raw[start:end])
         return quoted
 

@@ -159,12 +159,13 @@ def test_quotes_never_overlap_and_keep_the_order_chosen() -> None:
 
 def test_a_short_sentence_is_quoted_with_its_neighbour_in_the_same_paragraph(core_answerer: Answerer) -> None:
     _, _, view = core_answerer.retrieve("ما هي معاهدة الشراكة الاستراتيجية؟", "ar")
-    min_chars, max_chars = core_answerer.settings.search.min_quote_chars, core_answerer.settings.search.max_quote_chars
+    search = core_answerer.settings.search
+    min_chars, max_chars = search.min_quote_chars, search.max_quote_chars
     extended = 0
     for indexed in view.articles.values():
         raw = indexed.article.raw_text
         for sentence in (s for s in indexed.sentences if s.quotable):
-            quote = view.in_context(sentence, min_chars, max_chars)
+            quote = view.in_context(sentence, search)
             assert quote.text == raw[quote.start : quote.end]
             assert quote.start <= sentence.start and sentence.end <= quote.end
             assert "\n" not in raw[quote.start : quote.end].strip()  # never across paragraphs

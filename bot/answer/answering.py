@@ -243,9 +243,7 @@ class Answerer:
     def _citations(self, sentences: Sequence[Sentence], view: CorpusView) -> list[Citation]:
         """Numbered citations whose quotes are checked against the indexed article text."""
         citations: list[Citation] = []
-        search = self.settings.search
-        in_context = partial(view.in_context, min_chars=search.min_quote_chars, max_chars=search.max_quote_chars)
-        for sentence in evidence.quotes(sentences, in_context):
+        for sentence in evidence.quotes(sentences, partial(view.in_context, search=self.settings.search)):
             article = view.articles[sentence.article_id].article
             if article.raw_text[sentence.start : sentence.end] != sentence.text:
                 log.error("quote does not match %s[%d:%d]; dropped", sentence.article_id, sentence.start, sentence.end)

@@ -421,4 +421,3 @@ def quotes(sentences: Sequence[Sentence], in_context: Callable[[Sentence], Sente
                 quoted.append(quote)
                 break
     return quoted
-

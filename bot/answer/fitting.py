@@ -203,14 +203,12 @@ def observe(answerer: Answerer, items: Sequence[Item]) -> list[Observed]:
     from isnad.bot.answer.evidence import features
 
     observed = []
+    search = answerer.settings.search
     for item in items:
         question, result, view = answerer.retrieve(item.question, item.lang)  # type: ignore[arg-type]
         rows = features(question, result, view)
         labels = np.asarray([_holds(c.sentence, item.spans) for c in result.candidates], dtype=np.int8)
-        search = answerer.settings.search
-        contexts = {
-            c.sentence.span_id: view.in_context(c.sentence, search.min_quote_chars, search.max_quote_chars) for c in result.candidates
-        }
+        contexts = {c.sentence.span_id: view.in_context(c.sentence, search) for c in result.candidates}
         observed.append(Observed(item, question, list(result.candidates), rows, labels, contexts))
     return observed
 
