@@ -47,7 +47,8 @@ def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
 
 
 # Question words that stopwordsiso's lists lack; they say what is asked, not what about.
-_QUESTION_WORDS = ("لماذا", "بماذا", "ماذا", "متى", "أين", "كيف", "كم", "هل", "أي", "لمن", "ممن")
+# "اذكر" (name one…) opens exam questions as a question word does.
+_QUESTION_WORDS = ("لماذا", "بماذا", "ماذا", "متى", "أين", "كيف", "كم", "هل", "أي", "لمن", "ممن", "اذكر", "اذكري", "اذكروا")
 # Dialect (Egyptian, Gulf, Iraqi, Levantine, Maghrebi) question words and particles: they carry no
 # topic, so they must not count as terms the evidence should contain.
 _DIALECT_WORDS = (

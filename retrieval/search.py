@@ -72,6 +72,9 @@ class CorpusView:
         self._stems = {span_id: frozenset(stems(s.text)) for span_id, s in self._sentence_by_id.items()}
         self._skeletons = {span_id: text_skeletons(tokens(s.text)) for span_id, s in self._sentence_by_id.items()}
         self.sentence_frequency = Counter(term for found in self._stems.values() for term in found)
+        quotable = [s for s in self._sentence_by_id.values() if s.quotable]
+        self._quotable_stems = frozenset().union(*(self._stems[s.span_id] for s in quotable))
+        self._captions = [s for s in self._sentence_by_id.values() if s.caption]
         self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
@@ -162,6 +165,11 @@ class CorpusView:
         found = self._skeletons.get(sentence.span_id)
         return found if found is not None else text_skeletons(tokens(sentence.text))
 
+    def captions_alone_holding(self, forms: Iterable[str]) -> list[Sentence]:
+        """Photo captions holding a stem no quotable sentence holds (a person named only under a picture)."""
+        unquoted = frozenset(forms) - self._quotable_stems
+        return [s for s in self._captions if unquoted & self._stems[s.span_id]] if unquoted else []
+
     def word_vectors(self, words: Sequence[str]) -> np.ndarray | None:
         """Query vectors of single (English) words, or None without a term map."""
         if not words or not self.lexicon.words or self._word_vectors is None:
@@ -220,10 +228,13 @@ class HybridSearcher:
         self.view = view
         self.settings = settings
 
-    def search(self, question: str, near: Sequence[Sentence] = (), captions: bool = False) -> SearchResult:
+    def search(
+        self, question: str, near: Sequence[Sentence] = (), captions: bool = False, named: Sequence[Sentence] = ()
+    ) -> SearchResult:
         """Passages and candidate sentences for a question; `near` sentences are candidates too
-        (a follow-up's previous quotes and their neighbours), and with `captions` the photo
-        captions of the passages (embedded now: the index holds only quotable sentences)."""
+        (a follow-up's previous quotes and their neighbours), and so are the photo captions
+        `named` (those alone naming something asked about) and with `captions` those of the
+        passages (embedded now: the index holds only quotable sentences)."""
         vector = self.embedder.embed_query(question)
         wide = self.settings.top_chunks * 2
         dense = [h.span_id for h in self.store.query(CHUNKS, vector, wide) if self.view.is_current(h)]
@@ -232,8 +243,10 @@ class HybridSearcher:
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: self.settings.top_chunks]
         passages = tuple(RetrievedChunk(chunk, fused[i]) for i in best if (chunk := self.view.chunk(i)))
         candidates = self._candidates(vector, passages, near)
-        if captions:
-            candidates = tuple(sorted(candidates + self._captions(vector, passages), key=lambda c: -c.similarity))
+        if captions or named:
+            found = [s for p in passages for s in self.view.sentences_in(p.chunk) if s.caption] if captions else []
+            extra = self._embedded(vector, list({s.span_id: s for s in [*found, *named]}.values()))
+            candidates = tuple(sorted(candidates + extra, key=lambda c: -c.similarity))
         return SearchResult(passages, self._with_sparse(question, candidates))
 
     def _with_sparse(self, question: str, candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
@@ -242,9 +255,8 @@ class HybridSearcher:
         found = similarities(made[0] if made else None, [c.sentence.text for c in candidates], self.view.sparse, self.embedder)
         return tuple(replace(c, sparse=float(s)) for c, s in zip(candidates, found, strict=True))
 
-    def _captions(self, vector: np.ndarray, passages: Sequence[RetrievedChunk]) -> tuple[Candidate, ...]:
-        """The photo captions of the passages, with their similarity to the question."""
-        found = list({s.span_id: s for p in passages for s in self.view.sentences_in(p.chunk) if s.caption}.values())
+    def _embedded(self, vector: np.ndarray, found: Sequence[Sentence]) -> tuple[Candidate, ...]:
+        """Sentences the index does not hold (photo captions), with their similarity to the question."""
         if not found:
             return ()
         vectors = self.embedder.embed_passages([s.text for s in found])

@@ -115,9 +115,10 @@ def test_rebuild_with_another_embedder_after_deleting_the_index(core_seed_copy, 
         ("who is shaking hands with putin in the photo?", True),
         ("من يصافح بوتين في الصورة التي وزعتها سبوتنيك؟", True),
         ("ما الذي حذر منه بوتين في اتصاله مع رئيسي؟", False),
+        ("منو علي أكبر أحمديان؟", True),  # named only under a picture
     ],
 )
-def test_a_caption_is_evidence_only_for_a_question_about_a_picture(
+def test_a_caption_is_evidence_only_for_a_question_about_a_picture_or_what_only_it_names(
     core_answerer: Answerer, question: str, captions: bool
 ) -> None:
     answer = core_answerer.answer(question)

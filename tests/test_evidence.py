@@ -93,9 +93,32 @@ def test_a_number_the_question_holds_is_not_an_answer() -> None:
     assert not evidence.has_number(sentence, frozenset({"24"}))
 
 
+def test_a_number_inside_a_name_in_the_question_is_not_a_count(core_answerer: Answerer) -> None:
+    """"how many S-300 batteries": a sentence's bare "300" is the name's number, not the count asked for."""
+    asked, _, _ = core_answerer.retrieve("how many s-300 batteries did russia give iran", "en")
+    sentence = Sentence("a", 0, 40, "أطلقت روسيا أكثر من 300 طائرة مسيرة")
+    assert asked.wants_number and "300" in asked.numbers
+    assert not evidence.has_number(sentence, asked.numbers)
+
+
+def test_a_name_only_a_photo_caption_holds_brings_in_that_caption(core_answerer: Answerer) -> None:
+    """A person the articles name only under a picture can be asked about; a word the body text
+    holds brings in no caption."""
+    named, result, view = core_answerer.retrieve("منو علي أكبر أحمديان؟", "ar")
+    captions = evidence.captions_naming(named, view)
+    assert captions and all(s.caption for s in captions)
+    assert {s.span_id for s in captions} <= {c.sentence.span_id for c in result.candidates}
+    body, _, _ = core_answerer.retrieve("ماذا قال بوتين؟", "ar")
+    assert evidence.captions_naming(body, view) == []
+
+
 @pytest.mark.parametrize(
     ("question", "particles", "topic"),
-    [("شنو صار بين بوتين ورئيسي بالتلفون؟", "شنو بين", "بوتين"), ("وش بده بوتين؟ رايح ارمينيا؟", "وش بده رايح", "ارمينيا")],
+    [
+        ("شنو صار بين بوتين ورئيسي بالتلفون؟", "شنو بين", "بوتين"),
+        ("وش بده بوتين؟ رايح ارمينيا؟", "وش بده رايح", "ارمينيا"),
+        ("اذكر سببا للتقارب بين روسيا وإيران", "اذكر بين", "روسيا"),
+    ],
 )
 def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question: str, particles: str, topic: str) -> None:
     asked, _, _ = core_answerer.retrieve(question, "ar")

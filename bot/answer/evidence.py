@@ -67,6 +67,7 @@ _NUMBER_WORD = (  # normalised, whole words
 # A count or amount: a standalone number (not part of a model name such as Su-35 or S-300) or a
 # number word; a number the question already holds does not answer it, and neither does a year.
 _STANDALONE_NUMBER = re.compile(r"(?<![\w-])\d+(?:[.,]\d+)?(?![\w-])")
+_ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _NUMBER_WORDS = re.compile(rf"(?:^|\s)[وفب]?(?:ال)?(?:{_NUMBER_WORD})(?=\s|$|[^\w])")
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 _MONTHS = (
@@ -116,7 +117,7 @@ class Question:
     language: Language
     terms: tuple[Term, ...]
     vectors: np.ndarray | None  # English questions: one word vector per term (zeros for digits), else None
-    numbers: frozenset[str]  # standalone numbers the question itself holds
+    numbers: frozenset[str]  # numbers the question itself holds, also inside a name ("s-300")
     wants_number: bool
     wants_date: bool
     multi_source: bool
@@ -146,7 +147,7 @@ def analyse(text: str, language: Language, view: CorpusView, asks: str | None = 
         language=language,
         terms=tuple(terms),
         vectors=vectors,
-        numbers=frozenset(_STANDALONE_NUMBER.findall(normalise(text))),
+        numbers=frozenset(_ANY_NUMBER.findall(normalise(text))),
         wants_number=bool(_WANTS_NUMBER.search(asked)),
         wants_date=bool(_WANTS_DATE.search(asked)),
         multi_source=bool(_MULTI_SOURCE.search(asks or text)),
@@ -188,6 +189,12 @@ def _rows(question: Question, width: int) -> np.ndarray:
 def asks_about_a_picture(text: str) -> bool:
     """Whether a question is about a photo, so a caption may answer it."""
     return bool(_ABOUT_A_PICTURE.search(normalise(text)))
+
+
+def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
+    """Photo captions that alone hold one of the question's sure terms: whoever or whatever is
+    named only under a picture can be answered from its caption."""
+    return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.forms)
 
 
 def _stem_term(term: str, view: CorpusView) -> Term:
