@@ -61,14 +61,16 @@ _DIALECT_WORDS = (
     "طيب", "يلا", "ياخي", "يا", "والله", "صح", "ايوه", "اه", "اصلا", "تحديدا", "بالزبط", "شلون", "شكون",
     "وش", "ويش", "رايح", "رايحة", "رايحين", "بدو", "بده", "بدها", "بدهم", "عايزين", "عاوزين",
 )
+# Words that point at the source rather than the topic ("acc to the cnbc piece", "وفقا للمقال").
+_SOURCE_WORDS = ("acc", "piece", "article", "articles", "story", "وفق", "وفقا", "مقال", "مقالة", "المقال", "المقالة")
 # One-letter proclitics (and, so, with, for, like) a dialect question word may carry: "بإيش", "وشو".
 _PROCLITIC = re.compile(r"^[وفبلك](?=\w\w)")
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """Arabic and English function words and question words, normalised like tokens."""
-    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS)
+    """Arabic and English function words, question words and words naming a source, normalised like tokens."""
+    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS)
     return frozenset(normalise(w) for w in words)
 
 

@@ -75,6 +75,7 @@ class CorpusView:
         quotable = [s for s in self._sentence_by_id.values() if s.quotable]
         self._quotable_stems = frozenset().union(*(self._stems[s.span_id] for s in quotable))
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
+        self._publisher_stems = identifying({a: frozenset(stems(i.article.meta.publisher, True)) for a, i in self.articles.items()})
         self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
@@ -160,6 +161,11 @@ class CorpusView:
         found = self._stems.get(sentence.span_id)
         return found if found is not None else frozenset(stems(sentence.text))
 
+    def publisher_stems(self, article_id: str) -> frozenset[str]:
+        """Stems of the article's publisher ("نهج (مترجم عن CNBC)"): what a question names when it asks
+        "according to the CNBC report"."""
+        return self._publisher_stems.get(article_id, frozenset())
+
     def skeletons_of(self, sentence: Sentence) -> frozenset[str]:
         """Consonant skeletons of an indexed sentence's words."""
         found = self._skeletons.get(sentence.span_id)
@@ -188,6 +194,13 @@ class CorpusView:
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:
         return chunk_sentences(chunk, self.articles[chunk.article_id].sentences)
+
+
+def identifying(stems_by_article: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """Each article's stems that at most half of the articles share (a publisher that published
+    every article names none of them)."""
+    shared = Counter(s for found in stems_by_article.values() for s in found)
+    return {a: frozenset(s for s in found if 2 * shared[s] <= len(stems_by_article)) for a, found in stems_by_article.items()}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from isnad.bot.answer import evidence
 from isnad.bot.answer.answering import Answerer
 from isnad.retrieval.arabic import stems
 from isnad.retrieval.models import Sentence
-from isnad.retrieval.search import Candidate
+from isnad.retrieval.search import Candidate, identifying
 
 
 def _ranked(article: str, start: int, score: float, text: str | None = None) -> evidence.Ranked:
@@ -208,3 +208,21 @@ def test_a_capitalised_common_word_also_counts_as_its_dictionary_renderings(core
     asked, _, _ = core_answerer.retrieve("What did the Security chief say?", "en")
     security = next(t for t in asked.terms if t.text == "security")
     assert security.skeleton and set(stems("الأمن")) <= security.forms
+
+
+def test_a_publisher_named_in_the_question_is_held_by_every_sentence_it_published(core_answerer: Answerer) -> None:
+    """"according to the cnbc piece": CNBC is the publisher of one article (not a word of most of its
+    sentences); "acc" and "piece" name the source, not the topic."""
+    asked, result, view = core_answerer.retrieve("what did the cnbc piece say, acc to you", "en")
+    assert [t.text for t in asked.terms] == ["cnbc"]
+    coverage = evidence.features(asked, result, view)[:, evidence.FEATURES.index("coverage")]
+    publisher = {a for a, indexed in view.articles.items() if "cnbc" in indexed.article.meta.publisher.lower()}
+    assert publisher and {c.sentence.article_id for c in result.candidates} - publisher
+    for candidate, covered in zip(result.candidates, coverage, strict=True):
+        holds_it = "cnbc" in candidate.sentence.text.lower()
+        assert covered == (1.0 if candidate.sentence.article_id in publisher or holds_it else 0.0)
+
+
+def test_a_publisher_every_article_shares_names_none_of_them() -> None:
+    found = identifying({"a": frozenset({"xquad", "cnbc"}), "b": frozenset({"xquad"}), "c": frozenset({"xquad", "مستقل"})})
+    assert found == {"a": frozenset({"cnbc"}), "b": frozenset(), "c": frozenset({"مستقل"})}
