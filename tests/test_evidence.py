@@ -110,6 +110,10 @@ def test_a_name_only_a_photo_caption_holds_brings_in_that_caption(core_answerer:
     assert {s.span_id for s in captions} <= {c.sentence.span_id for c in result.candidates}
     body, _, _ = core_answerer.retrieve("ماذا قال بوتين؟", "ar")
     assert evidence.captions_naming(body, view) == []
+    translated, _, _ = core_answerer.retrieve("How did the news agencies describe Patrushev's trip?", "en")
+    agencies = next(t for t in translated.terms if t.text == "agencies")
+    assert view.captions_alone_holding(agencies.forms)  # its Arabic rendering stands only under a picture,
+    assert evidence.captions_naming(translated, view) == []  # but a translation names no one
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,7 @@ class Term:
     skeleton: str  # Latin consonant skeleton, '' when too short to trust
     weight: float
     strength: float  # how surely the corpus holds it: 1 found as written (or by skeleton), else the best translation's cosine
+    spellings: frozenset[str] = frozenset()  # the forms that spell the word itself (not its translations)
 
 
 @dataclass(frozen=True)
@@ -192,15 +193,15 @@ def asks_about_a_picture(text: str) -> bool:
 
 
 def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
-    """Photo captions that alone hold one of the question's sure terms: whoever or whatever is
-    named only under a picture can be answered from its caption."""
-    return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.forms)
+    """Photo captions that alone hold a word of the question as it is spelled (not a translation):
+    whoever or whatever is named only under a picture can be answered from its caption."""
+    return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.spellings)
 
 
 def _stem_term(term: str, view: CorpusView) -> Term:
     """A stem that counts only as itself, weighted by how rare it is in the corpus."""
     frequency = view.sentence_frequency.get(term, 0)
-    return Term(term, frozenset({term}), "", _idf(frequency, view.sentence_count), float(frequency > 0))
+    return Term(term, frozenset({term}), "", _idf(frequency, view.sentence_count), float(frequency > 0), frozenset({term}))
 
 
 def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
@@ -223,7 +224,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
             if near:
                 forms = frozenset({term} | {stem(w) for w, _ in near})
                 frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
-                terms[term] = Term(term, forms, "", _idf(frequency, total), max(sim for _, sim in near))
+                terms[term] = Term(term, forms, "", _idf(frequency, total), max(sim for _, sim in near), frozenset({term}))
     return list(terms.values())
 
 
@@ -268,7 +269,8 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         frequency = max([count] + [view.sentence_frequency.get(f, 0) for f in forms])
         exact = count or word in spelled or word in listed
         strength = 1.0 if exact else max((similarity for _, similarity in translated), default=0.0)
-        terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength))
+        spellings = {written} | {stem(a) for a, _ in spelled.get(word, ())}
+        terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength, frozenset(spellings)))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
         stemmed = stem(word)  # an Arabic name typed into an English question
         if stemmed not in {t.text for t in terms}:  # one term per stem, so each has one vector row
