@@ -303,6 +303,31 @@ def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) ->
     return out
 
 
+def evidence_at_declines(
+    params: DecisionParams, observed: Sequence[Observed], limit: int, declines: Sequence[float]
+) -> dict[str, dict[float, list[bool]]]:
+    """Per language and decline d: for each answerable question, whether its reply would be a
+    claimed answer holding the answer at the threshold that declines d of `observed`'s near
+    misses (a comparison at equal safety, whatever the fitted threshold)."""
+    out: dict[str, dict[float, list[bool]]] = {}
+    for language in LANGUAGES:
+        p = params.languages[language]
+        answerable: list[tuple[float, bool]] = []
+        near_misses: list[float] = []
+        for o in (o for o in observed if o.item.lang == language):
+            ranked = _ranked(p, o)
+            probability = answer_probability(p, o.question, ranked)
+            if o.item.kind == "answerable":
+                answerable.append((probability, _hit(select(ranked, limit, p.citation_margin, o.question.multi_source), o)))
+            elif o.item.kind == "near_miss":
+                near_misses.append(probability)
+        if not near_misses:
+            continue
+        thresholds = {d: float(np.quantile(near_misses, d)) for d in declines}
+        out[language] = {d: [probability > t and hit for probability, hit in answerable] for d, t in thresholds.items()}
+    return out
+
+
 # -- the whole run -------------------------------------------------------------------------------
 def collect(settings: Settings, work: Path, xquad: Path, golden: Sequence[Path], limit_articles: int | None) -> list[Observed]:
     """Index every corpus the fit needs and observe every question against its corpus."""

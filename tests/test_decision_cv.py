@@ -1,0 +1,30 @@
+"""bench/decision_cv.py: the folds it scores on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.decision_cv import article_folds, with_fold_held_out
+from isnad.bot.answer import fitting
+
+
+def _observed(item_id: str, kind: str, article: str | None, split: str = "fit") -> fitting.Observed:
+    spans = [(article, 0, 5)] if article else []
+    item = fitting.Item(item_id, "ar", "?", kind, split, spans)
+    return fitting.Observed(item, None, [], np.zeros((0, 0)), np.zeros(0), {})
+
+
+def test_each_xquad_article_is_held_out_in_exactly_one_fold_and_seed_questions_keep_their_split() -> None:
+    observed = [
+        _observed("1", "answerable", "xq_a"), _observed("1", "near_miss", None), _observed("2", "answerable", "xq_b"),
+        _observed("3", "answerable", "xq_c"), _observed("4", "off_corpus", None),
+        _observed("chat-1", "answerable", "000_seed", "heldout"), _observed("chat-2", "unanswerable", None, "fit"),
+    ]
+    fold_of = article_folds(observed, ["xq_a", "xq_b", "xq_c"], 2)
+    held = [[o for o in with_fold_held_out(observed, fold_of, k) if o.item.split == "heldout"] for k in (0, 1)]
+    ids = [{o.item.id for o in h} for h in held]
+    assert ids[0] & ids[1] == {"chat-1"}  # a seed question keeps its own split in every fold
+    assert (ids[0] | ids[1]) >= {"1", "2", "3", "4"}  # every XQuAD question is held out once
+    assert {"1", "3"} <= ids[0] and "2" in ids[1]  # xq_a and xq_c share fold 0
+    assert sum(o.item.kind == "near_miss" for o in held[0]) == 1  # a near miss goes with its question's article
+    assert "chat-1" not in fold_of and "chat-2" not in fold_of
