@@ -247,7 +247,7 @@ def main() -> None:
         started = time.monotonic()
         with ThreadPoolExecutor(len(scenarios)) as pool:  # scenarios use separate data dirs
             tallies = dict(zip(scenarios, pool.map(lambda item: item[1](random.Random(args.seed + item[0])),
-                                                   enumerate(scenarios.values()))))
+                                                   enumerate(scenarios.values())), strict=True))
         print(f"{args.trials} trials per scenario, {args.articles} articles, {time.monotonic() - started:.0f} s")
         print("| scenario | trials | killed mid-write | lost | duplicated | listed without vectors |")
         print("|---|---:|---:|---:|---:|---:|")

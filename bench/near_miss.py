@@ -26,7 +26,14 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from isnad.bot.answer.eval_sets import NEAR_MISS_MANIFEST, SPLITS_FILE, EvalSetError, detect_format, load_items, read_texts  # noqa: E402
+from isnad.bot.answer.eval_sets import (  # noqa: E402
+    NEAR_MISS_MANIFEST,
+    SPLITS_FILE,
+    EvalSetError,
+    detect_format,
+    load_items,
+    read_texts,
+)
 from isnad.bot.answer.evidence import asks_for_number_or_date  # noqa: E402
 from isnad.bot.answer.near_miss import NearMissCorpus, detail_corpora, golden_corpora, xquad_corpora  # noqa: E402
 from isnad.retrieval.metadata import METADATA_FILE  # noqa: E402

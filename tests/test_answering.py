@@ -56,7 +56,7 @@ def test_answers_are_the_same_from_concurrent_threads(core_answerer: Answerer) -
     sequential = [core_answerer.answer(q) for q in questions]
     with ThreadPoolExecutor(max_workers=4) as pool:
         parallel = list(pool.map(core_answerer.answer, questions))
-    for one, other in zip(sequential, parallel):
+    for one, other in zip(sequential, parallel, strict=True):
         assert (one.answered, one.citations, one.text) == (other.answered, other.citations, other.text)
 
 

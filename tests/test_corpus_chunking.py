@@ -5,6 +5,8 @@ The invariant everything else relies on: every line, sentence and chunk is `raw_
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,7 +96,7 @@ def test_seed_offsets_are_exact(article_id: str) -> None:
 def test_seed_sentences_are_ordered_and_disjoint(article_id: str) -> None:
     raw = SEED_TEXTS[article_id]
     sentences = split_sentences(article_id, raw, content_lines(raw))
-    for before, after in zip(sentences, sentences[1:]):
+    for before, after in pairwise(sentences):
         assert before.end <= after.start
     assert any(s.quotable for s in sentences)
 
@@ -110,7 +112,7 @@ def _check_chunks(sentences, chunks, max_chars: int) -> None:
         assert len(chunk.text) <= max_chars or len(inside) == 1
         covered.update(s.span_id for s in inside)
     assert covered == {s.span_id for s in sentences}
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in pairwise(chunks):
         shared = [s for s in sentences if before.start <= s.start and s.end <= before.end
                   and after.start <= s.start and s.end <= after.end]
         single = sum(before.start <= s.start and s.end <= before.end for s in sentences) == 1
@@ -176,7 +178,7 @@ def test_arbitrary_text_keeps_offsets_valid(raw: str, max_chars: int) -> None:
     for s in sentences:
         assert 0 <= s.start < s.end <= len(raw)
         assert raw[s.start : s.end] == s.text
-    for before, after in zip(sentences, sentences[1:]):
+    for before, after in pairwise(sentences):
         assert before.end <= after.start
     chunks = make_chunks(sentences, raw, max_chars)
     for c in chunks:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.eval_sets import load_set
 from isnad.bot.answer.evaluation import evaluate, score_item, summarise
 from isnad.bot.answer.types import Answer, Citation
 from tests.conftest import ISNAD, core_cli_env, core_questions, core_seed_texts
-from isnad.bot.answer.eval_sets import load_set
 from tests.test_near_miss import PER_ARTICLE, make_xquad_slice, run_near_miss
 
 TEXT = "Ahmad went to Cairo. He met Sara there on Monday. They talked about the river."

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from isnad.retrieval.corpus import read_article
 from isnad.retrieval.ingest import CachedEmbedder
 from isnad.retrieval.lexicon import TermLexicon, vocabulary
 from isnad.retrieval.search import index_article
-from isnad.retrieval.corpus import read_article
 from tests.conftest import SEEDS
 
 

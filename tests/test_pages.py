@@ -25,6 +25,7 @@ from tests.pages_site import (
     page_settings,
 )
 
+
 def _meta(entry) -> dict[str, str]:  # noqa: ANN001
     return {k: getattr(entry.meta, k) for k in NEWS_META}
 

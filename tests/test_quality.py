@@ -1,5 +1,5 @@
-"""Quality gates that run with the suite: ruff and mypy are clean on the installed package
-(configured in pyproject.toml)."""
+"""Quality gates that run with the suite: ruff is clean on the whole repository (the package, its
+tests and bench/) and mypy on the installed package (configured in pyproject.toml)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ Each case runs the real Answerer over the real index; only the chat model is scr
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ def test_streaming_reports_growing_text_and_first_token_time(core_seed_dir, core
     model = SlowChatModel(messages=iter([AIMessage(content="The G20 summit in Indonesia [1].")]), delay=0.01)
     seen: list[str] = []
     answer = _answerer(core_seed_dir, core_embedder, model).answer(ANSWERABLE_EN, on_text=seen.append)
-    assert len(seen) >= 3 and all(b.startswith(a) for a, b in zip(seen, seen[1:]))
+    assert len(seen) >= 3 and all(b.startswith(a) for a, b in pairwise(seen))
     assert answer.timings_ms["first_token"] <= answer.timings_ms["total"]
 
 

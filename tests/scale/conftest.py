@@ -133,7 +133,7 @@ class MemoEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if todo:
-            self._vectors.update(zip(todo, self._real.embed_passages(todo)))
+            self._vectors.update(zip(todo, self._real.embed_passages(todo), strict=True))
         return np.stack([self._vectors[t] for t in texts]) if texts else self._real.embed_passages(texts)
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -14,8 +14,8 @@ from tg_html import visible_text
 
 from isnad.bot.answer import messages
 from isnad.bot.answer.answering import Answerer
-from isnad.settings import load_settings
 from isnad.retrieval.manifest import Manifest
+from isnad.settings import load_settings
 from tests.pages_site import ARABIC_META, NEWS_META, arabic_page, serving
 
 ADMIN, USER, SUBSCRIBER, ASKER = 41, 42, 43, 44

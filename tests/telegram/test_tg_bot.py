@@ -88,7 +88,7 @@ async def test_groups_answer_mentions_replies_and_ask_only(run_bot, answerer) ->
             await bot.send(update)
         sent = bot.sent(GROUP)
         assert len(sent) == 4
-        for request, update, question in zip(sent[1:], (mention, reply, ask), (EN_QUESTION, AR_QUESTION, EN_QUESTION)):
+        for request, update, question in zip(sent[1:], (mention, reply, ask), (EN_QUESTION, AR_QUESTION, EN_QUESTION), strict=True):
             assert request.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
             assert_cited_answer(request, answerer, question)
 

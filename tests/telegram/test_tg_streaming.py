@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bot_harness import EN_QUESTION
 from fake_bot_api import message_update
+from langchain_core.messages import AIMessage
 from tg_html import problems, visible_text
 
 from isnad.bot.answer import messages
@@ -11,7 +14,6 @@ from isnad.bot.answer.answering import Answerer
 from isnad.bot.answer.generators import ChatModelGenerator
 from isnad.bot.fronts import telegram_app
 from tests.chat_fakes import SlowChatModel
-from langchain_core.messages import AIMessage
 
 
 async def test_streamed_answer_edits_one_draft_then_becomes_the_final_answer(answerer, run_bot, fake_api, monkeypatch) -> None:
@@ -32,4 +34,4 @@ async def test_streamed_answer_edits_one_draft_then_becomes_the_final_answer(ans
     assert "[1]" in final["text"] and "<blockquote>" in final["text"] and final.get("reply_markup")
     assert all(not problems(e.params["text"]) and len(e.params["text"]) <= 4096 for e in edits)
     times = [r.at for r in fake_api.requests if r.method in ("sendMessage", "editMessageText")]
-    assert all(b - a >= 0.25 for a, b in zip(times, times[1:-1])), "drafts respect the edit interval"
+    assert all(b - a >= 0.25 for a, b in pairwise(times[:-1])), "drafts respect the edit interval"
