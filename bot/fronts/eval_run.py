@@ -51,11 +51,13 @@ def answerer_for(
         if not Manifest.load(settings.data_dir).entries:  # scoring an empty index says nothing
             print(f"nothing indexed yet: indexing {settings.corpus_dir} first", file=sys.stderr)
             answerer.reindex(progress=progress)
+        answerer.sources()  # opens the index, as `isnad ask` does before its first question
         yield answerer
         return
     with _data_dir(data_dir) as folder:
         answerer = Answerer(_scratch_settings(settings, corpus, folder), **reuse)
         answerer.reindex(corpus, progress=progress)
+        answerer.sources()
         yield answerer
 
 
