@@ -7,7 +7,7 @@ import pytest
 
 from isnad.bot.answer import evidence
 from isnad.bot.answer.answering import Answerer
-from isnad.retrieval.arabic import stems
+from isnad.retrieval.arabic import stem, stems
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.search import Candidate, identifying
 
@@ -230,3 +230,15 @@ def test_a_publisher_named_in_the_question_is_held_by_every_sentence_it_publishe
 def test_a_publisher_every_article_shares_names_none_of_them() -> None:
     found = identifying({"a": frozenset({"xquad", "cnbc"}), "b": frozenset({"xquad"}), "c": frozenset({"xquad", "مستقل"})})
     assert found == {"a": frozenset({"cnbc"}), "b": frozenset(), "c": frozenset({"مستقل"})}
+
+
+def test_a_name_the_corpus_lacks_does_not_stand_in_for_a_word_every_sentence_holds(core_answerer: Answerer) -> None:
+    """أردوغان is in no article; its nearest corpus words include ايران, which nearly every sentence
+    holds: a stand-in commoner than the question's typical known word would find the missing name
+    everywhere (and quote Putin for "what did Erdogan say"). A dialect word keeps its stand-ins."""
+    asked, _, view = core_answerer.retrieve("ماذا قال أردوغان عن المعاهدة؟", "ar")
+    name = next(t for t in asked.terms if t.strength < 1)
+    assert not name.forms & set(stems("إيران ايران"))
+    assert all(view.sentence_frequency.get(f, 0) <= view.sentence_frequency[stem("المعاهدة")] for f in name.forms)
+    dialect, _, _ = core_answerer.retrieve("بودانوف شو بيشتغل؟", "ar")
+    assert any(len(t.forms) > 1 for t in dialect.terms if t.strength < 1)

@@ -206,7 +206,9 @@ def _stem_term(term: str, view: CorpusView) -> Term:
 
 def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
     """Stems of the question; a word the corpus never uses (dialect, a typo, another spelling)
-    also counts as its nearest corpus words ("بالتلفون" ~ هاتفيا)."""
+    also counts as its nearest corpus words ("بيشتغل" ~ يعمل) that are no commoner than the
+    question's median known word: a name no article holds ("أردوغان") must not be found in every
+    sentence through a word every sentence holds (ايران)."""
     total = view.sentence_count
     terms: dict[str, Term] = {}
     unknown: dict[str, str] = {}
@@ -220,7 +222,10 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
     found = view.word_vectors(list(unknown.values())) if unknown else None
     if found is not None:
         nearest = view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY)
+        known = sorted(view.sentence_frequency[t] for t in terms if t not in unknown and view.sentence_frequency.get(t))
+        common = known[len(known) // 2] if known else total
         for term, near in zip(unknown, nearest, strict=True):
+            near = [(w, sim) for w, sim in near if view.sentence_frequency.get(stem(w), 0) <= common]
             if near:
                 forms = frozenset({term} | {stem(w) for w, _ in near})
                 frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
