@@ -158,16 +158,16 @@ class Answerer:
         resolved = followup.resolve(question, sum(t.strength > 0 for t in alone.terms), context)
         captions = evidence.asks_about_a_picture(question)
         view = searcher.view
-        if resolved is None:
-            return alone, searcher.search(question, captions=captions, named=evidence.captions_naming(alone, view)), view
-        near = view.around(resolved.cited, FOLLOW_UP_REACH)
-        standalone = self._condensed(question, language, resolved.previous)
-        if standalone:
-            asked = evidence.analyse(standalone, language, view, asks=question)
-            return asked, searcher.search(standalone, near, captions, named=evidence.captions_naming(asked, view)), view
-        previous = evidence.analyse(resolved.previous, detect_language(resolved.previous), view)
-        asked = evidence.with_previous(alone, previous)
-        return asked, searcher.search(resolved.text, near, captions, named=evidence.captions_naming(asked, view)), view
+        asked, searched, near = alone, question, []
+        if resolved is not None:
+            near = view.around(resolved.cited, FOLLOW_UP_REACH)
+            standalone = self._condensed(question, language, resolved.previous)
+            if standalone:
+                asked, searched = evidence.analyse(standalone, language, view, asks=question), standalone
+            else:
+                previous = evidence.analyse(resolved.previous, detect_language(resolved.previous), view)
+                asked, searched = evidence.with_previous(alone, previous), resolved.text
+        return asked, searcher.search(searched, near, captions, named=evidence.captions_naming(asked, view)), view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:
         """A language model's standalone reading of a follow-up, when one is configured and its

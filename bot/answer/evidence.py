@@ -107,7 +107,7 @@ class Term:
     skeleton: str  # Latin consonant skeleton, '' when too short to trust
     weight: float
     strength: float  # how surely the corpus holds it: 1 found as written (or by skeleton), else the best translation's cosine
-    spellings: frozenset[str] = frozenset()  # the forms that spell the word itself (not its translations)
+    spellings: frozenset[str]  # the forms that spell the word itself (not its translations)
 
 
 @dataclass(frozen=True)
@@ -222,14 +222,14 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
     found = view.word_vectors(list(unknown.values())) if unknown else None
     if found is not None:
         nearest = view.lexicon.nearest(found, TRANSLATIONS_PER_WORD, MIN_TRANSLATION_SIMILARITY)
-        known = sorted(view.sentence_frequency[t] for t in terms if t not in unknown and view.sentence_frequency.get(t))
+        known = sorted(f for t in terms if (f := view.sentence_frequency.get(t, 0)))
         common = known[len(known) // 2] if known else total
         for term, near in zip(unknown, nearest, strict=True):
-            near = [(w, sim) for w, sim in near if view.sentence_frequency.get(stem(w), 0) <= common]
-            if near:
-                forms = frozenset({term} | {stem(w) for w, _ in near})
+            stand_ins = [(s, sim) for s, sim in ((stem(w), sim) for w, sim in near) if view.sentence_frequency.get(s, 0) <= common]
+            if stand_ins:
+                forms = frozenset({term} | {s for s, _ in stand_ins})
                 frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
-                terms[term] = Term(term, forms, "", _idf(frequency, total), max(sim for _, sim in near), frozenset({term}))
+                terms[term] = Term(term, forms, "", _idf(frequency, total), max(sim for _, sim in stand_ins), frozenset({term}))
     return list(terms.values())
 
 
