@@ -63,6 +63,9 @@ _DIALECT_WORDS = (
 )
 # Words that point at the source rather than the topic ("acc to the cnbc piece", "وفقا للمقال").
 _SOURCE_WORDS = ("acc", "piece", "article", "articles", "story", "وفق", "وفقا", "مقال", "مقالة", "المقال", "المقالة")
+# Verbs that ask how something was put, not what about ("كيف وصف…", as English "describe" is a stop word):
+# the answer sentence says it with its own verb (أشاد، اعتبر).
+_FRAMING_WORDS = ("وصف", "يصف", "تصف", "وصفت", "وصفه", "وصفها", "وصفوا", "يصفون")
 # One-letter proclitics (and, so, with, for, like) a dialect question word may carry: "بإيش", "وشو".
 _PROCLITIC = re.compile(r"^[وفبلك](?=\w\w)")
 
@@ -70,7 +73,7 @@ _PROCLITIC = re.compile(r"^[وفبلك](?=\w\w)")
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Arabic and English function words, question words and words naming a source, normalised like tokens."""
-    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS)
+    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS)
     return frozenset(normalise(w) for w in words)
 
 

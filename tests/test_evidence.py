@@ -62,6 +62,10 @@ def test_multi_source_cues(question: str, multi: bool) -> None:
         ("what did the kremlin say about iran", False, False),
         ("when putin visit tehran", False, True),
         ("What happens when the talks fail?", False, False),  # "when" that does not ask for a time
+        ("What annual gas capacity is planned?", True, False),
+        ("ما هي نسبة التبادل التجاري بالدولار؟", True, False),
+        ("ما البلد الذي ازداد عدد طلابه؟", False, False),  # "عدد" in the topic, not asked for
+        ("عدد بعض الأسلحة التي تسلمتها روسيا", False, False),  # "عدّد": list, not count
     ],
 )
 def test_answer_type_of_a_question(core_answerer: Answerer, question: str, number: bool, date: bool) -> None:

@@ -49,9 +49,13 @@ _ABOUT_A_PICTURE = re.compile(
     r"\b(?:photos?|pictures?|images?|captions?|pictured|photographed)\b|(?:^|\s)[وفب]?(?:ال)?(?:صوره|صور|الصوره|تعليق الصوره)(?:\s|$|[؟?])",
 )
 # Patterns below match normalised text (isnad.retrieval.arabic.normalise), so they are normalised too.
+# A count or amount is asked by its question word, or by "what is the number/price of"; "عدد" elsewhere
+# is a verb ("عدّد", list) or part of the topic ("ازداد عدد طلابه").
+_AMOUNT_EN = r"(?:percentage|number|amount|share|price|cost|value|worth|volume|capacity|size|population)"
+_AMOUNT_AR = r"(?:عدد|نسبة|سعر|قيمة|تكلفة|كلفة|حجم|سعة|مقدار|مبلغ|مساحة|طول|مدة)"
 _WANTS_NUMBER = re.compile(normalise(
-    r"\bhow (?:many|much|long|old|far|big|large)\b|\bwhat (?:percentage|number|amount|share)\b|\b(?:price|cost|value|worth|volume|capacity)\b"
-    r"|(?:^|\s)(?:كم|كام|قديش|اديش|بكم)(?:\s|$)|نسبة|عدد|سعر|قيمة|تكلفة|حجم|سعة"
+    rf"\bhow (?:many|much|long|old|far|big|large)\b|\bwhat(?:s|'s| is| was| were| are)?(?: the)?(?: [a-z]+){{0,2}} {_AMOUNT_EN}\b"
+    rf"|(?:^|\s)(?:كم|كام|قديش|اديش|بكم)(?:\s|$)|(?:^|\s)(?:ما|وما|فما)(?: هو| هي| هما)? (?:ال)?{_AMOUNT_AR}(?:\s|$)"
 ))
 _WANTS_DATE = re.compile(normalise(
     r"^\W*(?:and |so |but |since |until |by )?when\b|\bwhen (?:is|was|were|are|did|does|do|will|would|has|have|had|can|could)\b"
@@ -59,7 +63,7 @@ _WANTS_DATE = re.compile(normalise(
     r"|متى|امتى|إمتى|إيمتى|ايمتى|أي عام|أي سنة|اي سنة|أي يوم|اي يوم|أي تاريخ|في أي قرن"
 ))
 _NUMBER_WORD = (  # normalised, whole words
-    "واحد|اثنان|اثنين|ثلاث|ثلاثه|ثلاثون|ثلاثين|اربع|اربعه|اربعون|اربعين|خمس|خمسه|خمسون|خمسين|ست|سته|ستون|ستين|"
+    "واحد|واحده|اثنان|اثنتان|اثنتين|اثنين|ثلاث|ثلاثه|ثلاثون|ثلاثين|اربع|اربعه|اربعون|اربعين|خمس|خمسه|خمسون|خمسين|ست|سته|ستون|ستين|"
     "سبع|سبعه|سبعون|سبعين|ثماني|ثمانيه|ثمانون|ثمانين|تسع|تسعه|تسعون|تسعين|عشر|عشره|عشرون|عشرين|عشرات|"
     "ماءه|مايه|ميه|مييه|ماءتين|مءات|مييات|الف|الفا|الاف|مليون|ملايين|مليار|مليارات|ضعف|اضعاف|نصف|ربع|"
     "ثلث|ثلثا|ثلثي|ثلثين|مرتين|مرتان"
