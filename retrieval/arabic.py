@@ -68,6 +68,7 @@ _SOURCE_WORDS = ("acc", "piece", "article", "articles", "story", "وفق", "وف
 _FRAMING_WORDS = ("وصف", "يصف", "تصف", "وصفت", "وصفه", "وصفها", "وصفوا", "يصفون")
 # One-letter proclitics (and, so, with, for, like) a dialect question word may carry: "بإيش", "وشو".
 _PROCLITIC = re.compile(r"^[وفبلك](?=\w\w)")
+_CLITICS = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=\w\w)")
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +82,11 @@ def is_function_word(token: str) -> bool:
     """A normalised token that carries no topic: a stop word, also behind one proclitic ("بايش")."""
     stop = stopwords()
     return token in stop or _PROCLITIC.sub("", token) in stop
+
+
+def without_clitics(token: str) -> str:
+    """A normalised token without one leading proclitic and the article ("بالتلفون" -> تلفون)."""
+    return _CLITICS.sub("", token)
 
 
 def stem(token: str) -> str:

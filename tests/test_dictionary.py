@@ -1,9 +1,9 @@
-"""The English -> Arabic dictionary of common words (isnad.retrieval.dictionary)."""
+"""The English -> Arabic dictionary and the dialect -> standard Arabic list (isnad.retrieval.dictionary)."""
 
 from __future__ import annotations
 
-from isnad.retrieval.arabic import stem, stems
-from isnad.retrieval.dictionary import DICTIONARY_FILE, english_to_arabic
+from isnad.retrieval.arabic import is_function_word, normalise, stem, stems, tokens
+from isnad.retrieval.dictionary import DIALECT_FILE, DICTIONARY_FILE, dialect_to_standard, english_to_arabic
 
 
 def test_every_line_is_a_word_and_its_arabic_renderings() -> None:
@@ -28,3 +28,17 @@ def test_a_phrase_counts_only_where_no_single_word_renders_it() -> None:
     november = english_to_arabic()[stem("november")]
     assert stem("نوفمبر") in november and stem("الثاني") not in november
     assert stem("جزيرة") in english_to_arabic()[stem("peninsula")]  # شبه جزيرة, the phrase alone: its longest word
+
+
+def test_every_dialect_line_is_one_arabic_word_and_its_standard_renderings() -> None:
+    """One word a line (a token, not a stop word: question words and particles are stop words instead)."""
+    for line in DIALECT_FILE.read_text(encoding="utf-8").splitlines():
+        word, tab, standard = line.partition("\t")
+        assert tab and len(tokens(word)) == 1 and not is_function_word(normalise(word)), line
+        assert all(r.strip() and not r.isascii() for r in standard.split("|")), line
+
+
+def test_a_dialect_word_is_looked_up_normalised() -> None:
+    dialect = dialect_to_standard()
+    assert stem("هاتف") in dialect[normalise("تليفون")]
+    assert stem("طائرة") in dialect[normalise("طيّارة")]  # vocalised as typed, ة folded as in the corpus

@@ -84,6 +84,7 @@ def test_answer_type_of_a_question(core_answerer: Answerer, question: str, numbe
         ("قال المتحدث إن العلاقات جيدة", False, False),
         ("وفاز الفريق بالكأس مرتين", True, False),
         ("تجدد الاهتمام بالاتفاقية منذ التسعينيات", False, True),
+        ("ويعتزم زيارة موسكو الأسبوع المقبل", False, True),
     ],
 )
 def test_answer_type_of_a_sentence(text: str, number: bool, date: bool) -> None:
@@ -239,10 +240,19 @@ def test_a_publisher_every_article_shares_names_none_of_them() -> None:
 def test_a_name_the_corpus_lacks_does_not_stand_in_for_a_word_every_sentence_holds(core_answerer: Answerer) -> None:
     """أردوغان is in no article; its nearest corpus words include ايران, which nearly every sentence
     holds: a stand-in commoner than the question's typical known word would find the missing name
-    everywhere (and quote Putin for "what did Erdogan say"). A dialect word keeps its stand-ins."""
+    everywhere (and quote Putin for "what did Erdogan say"). A misspelt word keeps its stand-ins."""
     asked, _, view = core_answerer.retrieve("ماذا قال أردوغان عن المعاهدة؟", "ar")
     name = next(t for t in asked.terms if t.strength < 1)
     assert not name.forms & set(stems("إيران ايران"))
     assert all(view.sentence_frequency.get(f, 0) <= view.sentence_frequency[stem("المعاهدة")] for f in name.forms)
-    dialect, _, _ = core_answerer.retrieve("بودانوف شو بيشتغل؟", "ar")
-    assert any(len(t.forms) > 1 for t in dialect.terms if t.strength < 1)
+    misspelt, _, _ = core_answerer.retrieve("شو قال بودانوف عن الصواريح", "ar")
+    assert any(len(t.forms) > 1 for t in misspelt.terms if t.strength < 1)
+
+
+@pytest.mark.parametrize(("question", "standard"), [("بودانوف شو بيشتغل؟", "يعمل"), ("شنو صار بين بوتين ورئيسي بالتلفون؟", "هاتف")])
+def test_a_dialect_word_the_corpus_lacks_counts_as_its_standard_arabic(core_answerer: Answerer, question: str, standard: str) -> None:
+    """"بيشتغل" (works) and "تلفون" (phone) are in no article; the articles write يعمل and هاتف."""
+    asked, _, view = core_answerer.retrieve(question, "ar")
+    dialect = [t for t in asked.terms if not view.sentence_frequency.get(t.text)]
+    assert dialect and all(t.strength == 1.0 for t in dialect)
+    assert any(stem(standard) in t.forms for t in dialect)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from isnad.retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens
-from isnad.retrieval.dictionary import english_to_arabic
+from isnad.retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens, without_clitics
+from isnad.retrieval.dictionary import dialect_to_standard, english_to_arabic
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
@@ -74,13 +74,14 @@ _STANDALONE_NUMBER = re.compile(r"(?<![\w-])\d+(?:[.,]\d+)?(?![\w-])")
 _ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _NUMBER_WORDS = re.compile(rf"(?:^|\s)[وفب]?(?:ال)?(?:{_NUMBER_WORD})(?=\s|$|[^\w])")
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
-_MONTHS = (
+_TIME_WORDS = (
     "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|"
-    "ايار|حزيران|تموز|اب|ايلول|تشرين|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|القرن|عام|سنه"
+    "ايار|حزيران|تموز|اب|ايلول|تشرين|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|القرن|عام|سنه|"
+    "يوم|ايام|اسبوع|اسابيع|شهر|اشهر|شهور|امس|غدا"  # "الشهر الجاري", "الأسبوع المقبل"
 )
 _DECADE = "(?:عشرين|ثلاثين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين)(?:يات|ات)"  # "the nineties"
 # Month names and decades stand between spaces, slashes or brackets ("في يوليو/تموز الماضي").
-_HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|[\s/(])(?:[وفبل]?(?:ال)?)(?:{_MONTHS}|{_DECADE})(?=[\s/)،,.]|$)")
+_HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|[\s/(])(?:[وفبل]?(?:ال)?)(?:{_TIME_WORDS}|{_DECADE})(?=[\s/)،,.]|$)")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
 _LEADING_ARTICLE_DIGITS = re.compile(r"^ال(?=\d)")  # "الـ20" -> 20
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+")
@@ -209,10 +210,10 @@ def _stem_term(term: str, view: CorpusView) -> Term:
 
 
 def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
-    """Stems of the question; a word the corpus never uses (dialect, a typo, another spelling)
-    also counts as its nearest corpus words ("بيشتغل" ~ يعمل) that are no commoner than the
-    question's median known word: a name no article holds ("أردوغان") must not be found in every
-    sentence through a word every sentence holds (ايران)."""
+    """Stems of the question. A word the corpus never uses counts as its standard renderings when it
+    is a listed dialect word ("تلفون" ~ هاتف), else (a typo, another spelling) as its nearest corpus
+    words that are no commoner than the question's median known word: a name no article holds
+    ("أردوغان") must not be found in every sentence through a word every sentence holds (ايران)."""
     total = view.sentence_count
     terms: dict[str, Term] = {}
     unknown: dict[str, str] = {}
@@ -221,7 +222,12 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         if is_function_word(word) or term in terms or not term:
             continue
         terms[term] = _stem_term(term, view)
-        if not terms[term].strength and not word.isdigit():
+        if terms[term].strength or word.isdigit():
+            continue
+        if standard := _standard_forms(word, view):
+            frequency = max(view.sentence_frequency[f] for f in standard)
+            terms[term] = Term(term, frozenset({term} | standard), "", _idf(frequency, total), 1.0, frozenset({term}))
+        else:
             unknown[term] = word
     found = view.word_vectors(list(unknown.values())) if unknown else None
     if found is not None:
@@ -235,6 +241,13 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
                 frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
                 terms[term] = Term(term, forms, "", _idf(frequency, total), max(sim for _, sim in stand_ins), frozenset({term}))
     return list(terms.values())
+
+
+def _standard_forms(word: str, view: CorpusView) -> frozenset[str]:
+    """Stems of a dialect word's standard renderings that the corpus uses ("بالتلفون" -> هاتف)."""
+    dialect = dialect_to_standard()
+    renderings = dialect.get(word) or dialect.get(without_clitics(word)) or ()
+    return frozenset(r for r in renderings if view.sentence_frequency.get(r))
 
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
