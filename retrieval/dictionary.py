@@ -6,7 +6,8 @@ abstract nouns ("sign" -> منشور, "confirm" -> مطلع) and for everyday di
 استلام). Two lists beside this module give their usual renderings instead, one word a line,
 `word<TAB>rendering|rendering|...`, written for Isnad from general knowledge of the languages, not
 from any evaluation data:
-- `en_ar.tsv`: about six thousand English words of news and encyclopedic writing, in Arabic;
+- `en_ar.tsv`: about six thousand English words of news and encyclopedic writing, in Arabic (with
+  `en_irregular.tsv`, the past forms of irregular verbs: "sent" is rendered as "send" is);
 - `ar_dialect.tsv`: everyday Egyptian, Levantine, Gulf and Iraqi words in Modern Standard Arabic
   ("بيشتغل" -> يعمل، "طيارة" -> طائرة). Dialect question words and particles are stop words
   (isnad.retrieval.arabic), not entries here.
@@ -22,6 +23,8 @@ from isnad.retrieval.arabic import normalise, stem, stopwords, tokens
 
 DICTIONARY_FILE = Path(__file__).with_name("en_ar.tsv")
 DIALECT_FILE = Path(__file__).with_name("ar_dialect.tsv")
+# English verbs whose past forms no stemmer brings back ("sent", "built", "led"): `base<TAB>past|participle`.
+IRREGULAR_FILE = Path(__file__).with_name("en_irregular.tsv")
 # A verb is listed in the past tense (وقع); its present tense adds a prefix (يوقع). Only ي: with ت
 # a past tense becomes another verb (وقع -> توقع, "expected"). A noun so prefixed is no word at all.
 IMPERFECT = ("ي",)
@@ -45,8 +48,14 @@ def _renderings(path: Path, key: Callable[[str], str]) -> dict[str, frozenset[st
 
 @lru_cache(maxsize=1)
 def english_to_arabic() -> dict[str, frozenset[str]]:
-    """English stem -> the Arabic stems of its renderings."""
-    return _renderings(DICTIONARY_FILE, lambda word: stem(word.lower()))
+    """English stem -> the Arabic stems of its renderings; an irregular past form shares its verb's."""
+    dictionary = _renderings(DICTIONARY_FILE, lambda word: stem(word.lower()))
+    for line in IRREGULAR_FILE.read_text(encoding="utf-8").splitlines():
+        base, _, inflected = line.partition("\t")
+        for form in (stem(f) for f in inflected.split("|")):
+            if renderings := dictionary.get(stem(base)):
+                dictionary[form] = dictionary.get(form, frozenset()) | renderings  # "found": وجد and أسس
+    return dictionary
 
 
 @lru_cache(maxsize=1)

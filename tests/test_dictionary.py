@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from isnad.retrieval.arabic import is_function_word, normalise, stem, stems, tokens
-from isnad.retrieval.dictionary import DIALECT_FILE, DICTIONARY_FILE, dialect_to_standard, english_to_arabic
+from isnad.retrieval.dictionary import (
+    DIALECT_FILE,
+    DICTIONARY_FILE,
+    IRREGULAR_FILE,
+    dialect_to_standard,
+    english_to_arabic,
+)
 
 
 def test_every_line_is_a_word_and_its_arabic_renderings() -> None:
@@ -42,3 +48,11 @@ def test_a_dialect_word_is_looked_up_normalised() -> None:
     dialect = dialect_to_standard()
     assert stem("هاتف") in dialect[normalise("تليفون")]
     assert stem("طائرة") in dialect[normalise("طيّارة")]  # vocalised as typed, ة folded as in the corpus
+
+
+def test_an_irregular_past_form_is_rendered_as_its_verb() -> None:
+    """No stemmer brings "sent" back to "send"; the irregular-verb list does."""
+    dictionary = english_to_arabic()
+    assert stem("sent") != stem("send") and dictionary[stem("sent")] >= dictionary[stem("send")]
+    assert stem("كتب") in dictionary[stem("written")]
+    assert all(len(line.split("\t")) == 2 and line.isascii() for line in IRREGULAR_FILE.read_text(encoding="utf-8").splitlines())
