@@ -18,6 +18,9 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
 _LETTER_MAP = str.maketrans(
     {
         "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+        # Persian keyboards' yeh and kaf look like Arabic ones; Gulf and Iraqi writers spell dialect
+        # sounds with Persian letters: گال is قال, حچوا is حكوا, ڤ and پ are ف and ب.
+        "ی": "ي", "ک": "ك", "گ": "ق", "چ": "ك", "ڤ": "ف", "پ": "ب", "ژ": "ز",
         "ى": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه",
         "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
         "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
@@ -61,6 +64,11 @@ _DIALECT_WORDS = (
     "طيب", "يلا", "ياخي", "يا", "والله", "صح", "ايوه", "اه", "اصلا", "تحديدا", "بالزبط", "شلون", "شكون",
     "وش", "ويش", "رايح", "رايحة", "رايحين", "بدو", "بده", "بدها", "بدهم", "عايزين", "عاوزين",
 )
+# Chat shorthand for English function words ("abt", "bc", "wat"), and the Arabic article typed apart ("ال ٢٠ سنه").
+_CHAT_WORDS = (
+    "abt", "bc", "coz", "cuz", "pls", "plz", "thx", "tho", "wat", "wht", "hows", "whens", "whys", "idk", "ur", "ya",
+    "gonna", "wanna", "smth", "sth", "yeah", "ال",
+)
 # Words that point at the source rather than the topic ("acc to the cnbc piece", "وفقا للمقال").
 _SOURCE_WORDS = ("acc", "piece", "article", "articles", "story", "وفق", "وفقا", "مقال", "مقالة", "المقال", "المقالة")
 # Verbs that ask how something was put, not what about ("كيف وصف…", as English "describe" is a stop word):
@@ -74,7 +82,7 @@ _CLITICS = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=\w\w)")
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Arabic and English function words, question words and words naming a source, normalised like tokens."""
-    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS)
+    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS) | set(_CHAT_WORDS)
     return frozenset(normalise(w) for w in words)
 
 

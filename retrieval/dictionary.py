@@ -19,12 +19,19 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
 from isnad.retrieval.arabic import normalise, stem, stopwords, tokens
 
 DICTIONARY_FILE = Path(__file__).with_name("en_ar.tsv")
 DIALECT_FILE = Path(__file__).with_name("ar_dialect.tsv")
 # English verbs whose past forms no stemmer brings back ("sent", "built", "led"): `base<TAB>past|participle`.
 IRREGULAR_FILE = Path(__file__).with_name("en_irregular.tsv")
+# A misspelt English word is read as the listed word one edit away (two from eight letters on):
+# "factroy" is factory. Shorter words are too often another word or a name one edit away.
+MIN_CORRECTED_LENGTH = 5
+LONG_WORD = 8
 # A verb is listed in the past tense (وقع); its present tense adds a prefix (يوقع). Only ي: with ت
 # a past tense becomes another verb (وقع -> توقع, "expected"). A noun so prefixed is no word at all.
 IMPERFECT = ("ي",)
@@ -62,3 +69,27 @@ def english_to_arabic() -> dict[str, frozenset[str]]:
 def dialect_to_standard() -> dict[str, frozenset[str]]:
     """Normalised dialect word -> the stems of its Modern Standard Arabic renderings."""
     return _renderings(DIALECT_FILE, normalise)
+
+
+
+
+@lru_cache(maxsize=1)
+def _words_by_initial() -> dict[str, list[str]]:
+    """The listed English words and their plurals, by first letter."""
+    lines = DICTIONARY_FILE.read_text(encoding="utf-8").splitlines() + IRREGULAR_FILE.read_text(encoding="utf-8").splitlines()
+    words = {w for line in lines for w in line.replace("\t", "|").split("|") if w.isascii() and w.isalpha()}
+    words |= {f"{w[:-1]}ies" if w.endswith("y") else f"{w}s" for w in words}
+    found: dict[str, list[str]] = {}
+    for word in sorted(words):
+        found.setdefault(word[0], []).append(word)
+    return found
+
+
+def corrected_stem(word: str) -> str | None:
+    """The stem of the listed English word a misspelt one most likely means ("factroy" -> factory),
+    with the same first letter, or None."""
+    if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha():
+        return None
+    limit = 2 if len(word) >= LONG_WORD else 1
+    found = process.extractOne(word, _words_by_initial().get(word[0], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit)
+    return stem(found[0]) if found else None

@@ -7,7 +7,7 @@ import pytest
 
 from isnad.bot.answer import evidence
 from isnad.bot.answer.answering import Answerer
-from isnad.retrieval.arabic import stem, stems
+from isnad.retrieval.arabic import stem, stems, tokens
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.search import Candidate, identifying
 
@@ -164,6 +164,20 @@ def test_a_lowercase_word_is_spelled_by_skeleton_only_where_the_term_map_agrees(
     assert set(stems("ايران")) <= by_word["iran"].forms
     security = by_word["security"]  # through the dictionary, not as سكرتير
     assert not security.skeleton and not set(stems("سكرتير")) & security.forms and set(stems("الأمن")) <= security.forms
+
+
+def test_a_misspelt_english_word_counts_as_the_listed_word_but_a_name_keeps_its_spelling(core_answerer: Answerer) -> None:
+    """"factroy" is factory (مصنع); "raisi", one edit from "raise", is the name the term map spells (رئيسي)."""
+    asked, _, _ = core_answerer.retrieve("did raisi n putin talk abt the drone factroy", "en")
+    by_word = {t.text: t for t in asked.terms}
+    assert "abt" not in by_word  # chat shorthand for "about"
+    assert by_word["factroy"].strength == 1.0 and set(stems("مصنع")) <= by_word["factroy"].forms
+    assert set(stems("رئيسي")) <= by_word["raisi"].forms and not set(stems("أثار")) & by_word["raisi"].forms
+
+
+def test_persian_letters_are_read_as_the_arabic_ones_they_stand_for() -> None:
+    """A Persian keyboard's ی and ک; Gulf and Iraqi گ (ق) and چ (ك)."""
+    assert tokens("بزشكيان شنو گال؟ حچوا یک") == tokens("بزشكيان شنو قال؟ حكوا يك")
 
 
 def test_off_corpus_words_are_held_less_surely(core_answerer: Answerer) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from isnad.retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens, without_clitics
-from isnad.retrieval.dictionary import dialect_to_standard, english_to_arabic
+from isnad.retrieval.dictionary import corrected_stem, dialect_to_standard, english_to_arabic
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
@@ -252,7 +252,8 @@ def _standard_forms(word: str, view: CorpusView) -> frozenset[str]:
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
     """English words bridged into Arabic by skeleton (names, loanwords; a short skeleton only where
-    the term map agrees), digits, the dictionary's renderings the corpus uses ("sign" -> وقع، توقيع),
+    the term map agrees), digits, the dictionary's renderings the corpus uses ("sign" -> وقع، توقيع;
+    a word found nowhere also as the listed word it misspells, "factroy"),
     or else the term map; with each term-map-translated word's vector (zeros where it matches
     exactly) for soft matching."""
     stop = stopwords()
@@ -284,9 +285,13 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
                 agreeing = [(a, s) for a, s in near[:AGREEMENT_POOL] if skeleton_found(skeleton, arabic_skeletons(a))]
                 if agreeing:
                     spelled[word] = agreeing
+                    continue
+            corrected = dictionary.get(corrected_stem(word) or "", ())  # a misspelt listed word ("factroy"), not a name
+            if renderings := [a for a in corrected if view.sentence_frequency.get(a)]:
+                listed[word] = renderings
     terms = []
     for word, (written, skeleton, count) in literal.items():
-        translated = spelled.get(word) or translations.get(word, [])
+        translated = spelled.get(word) or ([] if word in listed else translations.get(word, []))
         forms = {written} | {stem(a) for a, _ in translated} | set(listed.get(word, ()))
         frequency = max([count] + [view.sentence_frequency.get(f, 0) for f in forms])
         exact = count or word in spelled or word in listed
@@ -299,7 +304,7 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
             terms.append(_stem_term(stemmed, view))
     if found is None:
         return terms, None
-    row = {w: i for i, w in enumerate(embedded) if w not in spelled}  # a spelled word matches exactly
+    row = {w: i for i, w in enumerate(embedded) if w not in spelled and w not in listed}  # these match exactly
     vectors = np.zeros((len(terms), found.shape[1]), dtype=np.float32)
     for i, term in enumerate(terms):
         if term.text in row:
