@@ -6,7 +6,7 @@ For each *.jsonl here: every line is a JSON object with the required fields; ids
 all files; every quote of an answerable item is a verbatim substring of seeds/<article>.txt (read
 with encoding="utf-8", newline="", so no line-ending or whitespace normalisation); unanswerable
 items carry no article and no quotes; every item of the hand-written sets has "style" and a
-"split" of "dev" or "heldout" (questions.jsonl, the public set, predates splits and is counted as
+"split" of "dev", "heldout" or "fresh" (questions.jsonl, the public set, predates splits and is counted as
 "public"); follow-up conversations have turns 1..n, n >= 2, all in one split. Prints counts per
 file, language, split and answerability; exits 1 on any error.
 """
@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parents[1] / "seeds"
 PUBLIC = "questions.jsonl"
 LANGS = {"ar", "en"}
-SPLITS = {"dev", "heldout"}
+SPLITS = {"dev", "heldout", "fresh"}
 STYLES = {"chat", "exam"}
 
 
