@@ -175,6 +175,15 @@ def test_a_misspelt_english_word_counts_as_the_listed_word_but_a_name_keeps_its_
     assert set(stems("رئيسي")) <= by_word["raisi"].forms and not set(stems("أثار")) & by_word["raisi"].forms
 
 
+@pytest.mark.parametrize("question", ["What did the US accuse Iran of?", "what did the us accuse iran of", "what did the U.S. accuse Iran of"])
+def test_the_us_is_the_united_states_not_the_pronoun(core_answerer: Answerer, question: str) -> None:
+    asked, _, _ = core_answerer.retrieve(question, "en")
+    united = next(t for t in asked.terms if t.text == "united")
+    assert set(stems("المتحدة")) <= united.forms
+    plain, _, _ = core_answerer.retrieve("tell us what iran did", "en")
+    assert "united" not in {t.text for t in plain.terms}
+
+
 def test_persian_letters_are_read_as_the_arabic_ones_they_stand_for() -> None:
     """A Persian keyboard's ی and ک; Gulf and Iraqi گ (ق) and چ (ك)."""
     assert tokens("بزشكيان شنو گال؟ حچوا یک") == tokens("بزشكيان شنو قال؟ حكوا يك")

@@ -85,6 +85,10 @@ _HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|[\s/(])(?:[وفبل]?(?:�
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
 _LEADING_ARTICLE_DIGITS = re.compile(r"^ال(?=\d)")  # "الـ20" -> 20
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z]+")
+# Country and body abbreviations, written in capitals or after "the" ("the us" in a chat): "US" would
+# otherwise be the pronoun "us", a stop word, and "UN" too short to be a word.
+_ABBREVIATION = re.compile(r"\b(U\.?S\.?A?|U\.?K\.?|U\.?N\.?|E\.?U\.?)(?![\w.])|(?i:\bthe (us|usa|uk|un|eu)\b)")
+_EXPANSION = {"us": "united states", "usa": "united states", "uk": "united kingdom", "un": "united nations", "eu": "european union"}
 
 FEATURES = (
     "similarity",
@@ -258,6 +262,7 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     exactly) for soft matching."""
     stop = stopwords()
     total = view.sentence_count
+    text = _ABBREVIATION.sub(lambda m: f" {_EXPANSION[(m[1] or m[2]).replace('.', '').lower()]} ", text)
     capitalised = {w.lower() for w in _CAPITALISED.findall(text)}
     words = [w for w in dict.fromkeys(_LATIN_WORD.findall(text.lower())) if w not in stop and (len(w) > 2 or w.isdigit())]
     literal: dict[str, tuple[str, str, int]] = {}  # word -> (written form, trusted skeleton, sentences holding either)
