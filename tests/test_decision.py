@@ -6,11 +6,15 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from isnad.bot.answer import fitting
 from isnad.bot.answer.answering import Answerer
-from isnad.bot.answer.decision import DECISION_FILE, DecisionParams, decide
+from isnad.bot.answer.decision import DECISION_FILE, QUESTION_FEATURES, DecisionParams, decide, question_row
+from isnad.bot.answer.evidence import FEATURES, Question, Ranked
+from isnad.retrieval.models import Sentence
+from isnad.retrieval.search import Candidate
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -84,3 +88,28 @@ def test_a_related_reply_reaches_json_and_the_terminal_as_not_an_answer(core_see
     terminal = answer_text(answer)
     assert terminal.startswith(messages.text("related_intro", "en"))
     assert all(c.quote in terminal for c in answer.citations)
+
+
+def _candidate(coverage: float, typed: bool | None) -> Ranked:
+    """A candidate covering `coverage` of the question, holding the kind of answer asked (True),
+    lacking it (False), or with no kind asked (None)."""
+    row = np.zeros(len(FEATURES))
+    row[FEATURES.index("coverage")] = coverage
+    if typed is not None:
+        row[FEATURES.index("type_match" if typed else "type_missing")] = 1.0
+    return Ranked(Candidate(Sentence("a", 0, 10, "x" * 10), 0.8), 0.0, row)
+
+
+@pytest.mark.parametrize(
+    ("candidates", "deficit"),
+    [
+        ([(0.9, False), (0.4, True)], 0.5),  # "how many reactors": the reactors only where no number is
+        ([(0.9, True), (0.4, False)], 0.0),  # the best-covering sentence holds a number
+        ([(0.9, False), (0.6, False)], 0.9),  # no candidate holds one
+        ([(0.9, None), (0.4, None)], 0.0),  # no kind of answer asked for
+    ],
+)
+def test_type_deficit_is_the_coverage_lost_by_requiring_the_kind_of_answer_asked(candidates: list, deficit: float) -> None:
+    question = Question("q", "en", (), None, frozenset(), False, False, False)
+    row = question_row(question, [_candidate(c, t) for c, t in candidates])
+    assert row[QUESTION_FEATURES.index("type_deficit")] == pytest.approx(deficit)

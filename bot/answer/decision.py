@@ -33,6 +33,7 @@ QUESTION_FEATURES = (
     "best_window_coverage",
     "best_rarest",
     "best_type_missing",
+    "type_deficit",
     "top3_coverage",
     "best_soft_coverage",
     "best_soft_gain",
@@ -148,6 +149,7 @@ def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
             best[column["window_coverage"]],
             best[column["rarest_found"]],
             best[column["type_missing"]],
+            _type_deficit(ranked, column),
             max(r.row[column["coverage"]] for r in ranked[:3]),
             best[column["soft_coverage"]],
             best[column["soft_gain"]],
@@ -160,6 +162,16 @@ def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
         ),
         dtype=np.float32,
     )
+
+
+def _type_deficit(ranked: Sequence[Ranked], column: dict[str, int]) -> float:
+    """How much more of the question the best candidate covers than the best one holding the kind of
+    answer asked for (a number, a date): "how many reactors" finds the reactors only where no number is."""
+    coverage = [r.row[column["coverage"]] for r in ranked]
+    typed = [c for c, r in zip(coverage, ranked, strict=True) if r.row[column["type_match"]]]
+    if not any(r.row[column["type_match"]] or r.row[column["type_missing"]] for r in ranked):
+        return 0.0  # no kind of answer asked for
+    return float(max(coverage) - max(typed, default=0.0))
 
 
 def _sigmoid(x: float) -> float:
