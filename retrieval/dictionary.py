@@ -8,8 +8,8 @@ abstract nouns ("sign" -> منشور, "confirm" -> مطلع) and for everyday di
 from any evaluation data:
 - `en_ar.tsv`: about six thousand English words of news and encyclopedic writing, in Arabic (with
   `en_irregular.tsv`, the past forms of irregular verbs: "sent" is rendered as "send" is);
-- `ar_dialect.tsv`: everyday Egyptian, Levantine, Gulf and Iraqi words in Modern Standard Arabic
-  ("بيشتغل" -> يعمل، "طيارة" -> طائرة). Dialect question words and particles are stop words
+- `ar_dialect.tsv`: ~450 everyday Egyptian, Levantine, Gulf, Iraqi and Maghrebi words in Modern
+  Standard Arabic ("بيشتغل" -> يعمل، "طيارة" -> طائرة). Dialect question words and particles are stop words
   (isnad.retrieval.arabic), not entries here.
 """
 
