@@ -3,14 +3,14 @@
 The term map (isnad.retrieval.lexicon) translates a word the corpus lacks by the embedding model's
 nearest corpus words, which is good for names and topical nouns and poor for common verbs and
 abstract nouns ("sign" -> منشور, "confirm" -> مطلع) and for everyday dialect words ("تلفون" ->
-استلام). Two lists beside this module give their usual renderings instead, one word a line,
+استلام). Lists beside this module give their usual renderings instead, one word a line,
 `word<TAB>rendering|rendering|...`, written for Isnad from general knowledge of the languages, not
 from any evaluation data:
 - `en_ar.tsv`: about six thousand English words of news and encyclopedic writing, in Arabic (with
   `en_irregular.tsv`, the past forms of irregular verbs: "sent" is rendered as "send" is);
 - `ar_dialect.tsv`: ~450 everyday Egyptian, Levantine, Gulf, Iraqi and Maghrebi words in Modern
-  Standard Arabic ("بيشتغل" -> يعمل، "طيارة" -> طائرة). Dialect question words and particles are stop words
-  (isnad.retrieval.arabic), not entries here.
+  Standard Arabic ("بيشتغل" -> يعمل، "طيارة" -> طائرة). Dialect question words and particles are
+  stop words (isnad.retrieval.arabic), not entries here.
 """
 
 from __future__ import annotations
@@ -37,19 +37,25 @@ LONG_WORD = 8
 IMPERFECT = ("ي",)
 
 
+@lru_cache(maxsize=4)
+def _entries(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The lines of a list beside this module: (word, its renderings or inflected forms)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple((word.strip(), tuple(items.split("|"))) for word, _, items in (line.partition("\t") for line in lines))
+
+
 def _renderings(path: Path, key: Callable[[str], str]) -> dict[str, frozenset[str]]:
     """key(word) -> the Arabic stems of its renderings (words of one key share them)."""
     found: dict[str, set[str]] = {}
     stop = stopwords()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, _, arabic = line.partition("\t")
-        renderings = [[t for t in tokens(r) if t not in stop] for r in arabic.split("|")]  # "show" ~ بيّن, written like "between"
+    for word, arabic in _entries(path):
+        renderings = [[t for t in tokens(r) if t not in stop] for r in arabic]  # "show" ~ بيّن, written like "between"
         single = [r[0] for r in renderings if len(r) == 1]
         # a phrase counts by its longest word, and only where no single word renders it ("نوفمبر|تشرين
         # الثاني" is نوفمبر, never "second"; "شبه جزيرة" is جزيرة)
         words = single or [max(r, key=len) for r in renderings if r]
         words += [f"{prefix}{w}" for w in words if len(w) in (3, 4) for prefix in IMPERFECT]
-        found.setdefault(key(word.strip()), set()).update(s for s in map(stem, words) if s)
+        found.setdefault(key(word), set()).update(s for s in map(stem, words) if s)
     return {word: frozenset(arabic) for word, arabic in found.items() if arabic}  # "today": اليوم is a function word
 
 
@@ -57,10 +63,9 @@ def _renderings(path: Path, key: Callable[[str], str]) -> dict[str, frozenset[st
 def english_to_arabic() -> dict[str, frozenset[str]]:
     """English stem -> the Arabic stems of its renderings; an irregular past form shares its verb's."""
     dictionary = _renderings(DICTIONARY_FILE, lambda word: stem(word.lower()))
-    for line in IRREGULAR_FILE.read_text(encoding="utf-8").splitlines():
-        base, _, inflected = line.partition("\t")
-        for form in (stem(f) for f in inflected.split("|")):
-            if renderings := dictionary.get(stem(base)):
+    for base, inflected in _entries(IRREGULAR_FILE):
+        if renderings := dictionary.get(stem(base)):
+            for form in map(stem, inflected):
                 dictionary[form] = dictionary.get(form, frozenset()) | renderings  # "found": وجد and أسس
     return dictionary
 
@@ -71,13 +76,11 @@ def dialect_to_standard() -> dict[str, frozenset[str]]:
     return _renderings(DIALECT_FILE, normalise)
 
 
-
-
 @lru_cache(maxsize=1)
 def _words_by_initial() -> dict[str, list[str]]:
     """The listed English words and their plurals, by first letter."""
-    lines = DICTIONARY_FILE.read_text(encoding="utf-8").splitlines() + IRREGULAR_FILE.read_text(encoding="utf-8").splitlines()
-    words = {w for line in lines for w in line.replace("\t", "|").split("|") if w.isascii() and w.isalpha()}
+    entries = _entries(DICTIONARY_FILE) + _entries(IRREGULAR_FILE)
+    words = {w for word, forms in entries for w in (word, *forms) if w.isascii() and w.isalpha()}
     words |= {f"{w[:-1]}ies" if w.endswith("y") else f"{w}s" for w in words}
     found: dict[str, list[str]] = {}
     for word in sorted(words):
@@ -93,3 +96,10 @@ def corrected_stem(word: str) -> str | None:
     limit = 2 if len(word) >= LONG_WORD else 1
     found = process.extractOne(word, _words_by_initial().get(word[0], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit)
     return stem(found[0]) if found else None
+
+
+def load_word_lists() -> None:
+    """Read every list now (a fraction of a second), so the first question that needs one does not wait."""
+    english_to_arabic()
+    dialect_to_standard()
+    _words_by_initial()

@@ -24,7 +24,7 @@ from isnad.bot.answer.generators import (
 from isnad.bot.answer.prompting import Passage
 from isnad.bot.answer.types import Answer, Citation
 from isnad.retrieval.arabic import detect_language
-from isnad.retrieval.dictionary import english_to_arabic
+from isnad.retrieval.dictionary import load_word_lists
 from isnad.retrieval.embedders import Embedder, load_embedder
 from isnad.retrieval.indexer import update_index
 from isnad.retrieval.ingest import IngestReport
@@ -93,7 +93,7 @@ class Answerer:
                         "this index has no sparse vectors (it was made by an older version): run `isnad ingest` "
                         "once; until then each sentence's vector is made while answering, which is slow"
                     )
-                english_to_arabic()  # loaded with the index, so the first English question does not wait for it
+                load_word_lists()  # with the index, so the first English or dialect question does not wait for them
                 self._searcher = HybridSearcher(store, self.embedder, view, self.settings.search)
                 self._index_version = version
             return self._searcher

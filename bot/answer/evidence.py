@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -229,8 +229,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         if terms[term].strength or word.isdigit():
             continue
         if standard := _standard_forms(word, view):
-            frequency = max(view.sentence_frequency[f] for f in standard)
-            terms[term] = Term(term, frozenset({term} | standard), "", _idf(frequency, total), 1.0, frozenset({term}))
+            terms[term] = _standing_for(term, standard, 1.0, view)
         else:
             unknown[term] = word
     found = view.word_vectors(list(unknown.values())) if unknown else None
@@ -241,10 +240,16 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         for term, near in zip(unknown, nearest, strict=True):
             stand_ins = [(s, sim) for s, sim in ((stem(w), sim) for w, sim in near) if view.sentence_frequency.get(s, 0) <= common]
             if stand_ins:
-                forms = frozenset({term} | {s for s, _ in stand_ins})
-                frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
-                terms[term] = Term(term, forms, "", _idf(frequency, total), max(sim for _, sim in stand_ins), frozenset({term}))
+                terms[term] = _standing_for(term, {s for s, _ in stand_ins}, max(sim for _, sim in stand_ins), view)
     return list(terms.values())
+
+
+def _standing_for(term: str, stand_ins: Iterable[str], strength: float, view: CorpusView) -> Term:
+    """A word the corpus never uses, counted as the corpus words that stand in for it and weighted
+    by the commonest of them."""
+    forms = frozenset({term, *stand_ins})
+    frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
+    return Term(term, forms, "", _idf(frequency, view.sentence_count), strength, frozenset({term}))
 
 
 def _standard_forms(word: str, view: CorpusView) -> frozenset[str]:
