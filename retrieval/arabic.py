@@ -7,6 +7,7 @@ alefs or ه for ة still matches the article's spelling. Display text is never n
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import Stemmer
@@ -26,6 +27,14 @@ _LETTER_MAP = str.maketrans(
         "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
     }
 )
+# Accented Latin letters as plain ones ("Temüjin", "Börte", "Pezeshkián"): one letter for one.
+_LATIN_ACCENTS = {
+    c: base
+    for c in map(chr, range(0xC0, 0x250))
+    if len(base := "".join(m for m in unicodedata.normalize("NFKD", c) if not unicodedata.combining(m))) == 1
+    and base.isascii() and base.isalpha() and base != c
+}
+_LETTER_MAP.update(str.maketrans(_LATIN_ACCENTS))
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
@@ -35,7 +44,7 @@ _PREFIX = re.compile(r"^(?:[وف]?(?:بال|كال|لل|ال)|[وف](?=\w{3}))")
 
 
 def normalise(text: str) -> str:
-    """Fold spelling variants: diacritics, tatweel, alef/hamza forms, ى/ي, ة/ه, digits, case."""
+    """Fold spelling variants: diacritics, tatweel, alef/hamza forms, ى/ي, ة/ه, digits, Latin accents, case."""
     return _DIACRITICS.sub("", text).translate(_LETTER_MAP).lower()
 
 
@@ -64,6 +73,13 @@ _DIALECT_WORDS = (
     "طيب", "يلا", "ياخي", "يا", "والله", "صح", "ايوه", "اه", "اصلا", "تحديدا", "بالزبط", "شلون", "شكون",
     "وش", "ويش", "رايح", "رايحة", "رايحين", "بدو", "بده", "بدها", "بدهم", "عايزين", "عاوزين",
 )
+# Inflections of function words and light verbs that stopwordsiso's Arabic list lacks (it has تم, لدى,
+# كان, أصبح, قام but not يتم, لديه, كانوا, أصبحت, قامت).
+_FUNCTION_INFLECTIONS = (
+    "يتم", "تتم", "لديه", "لديها", "لديهم", "لديك", "إليه", "إليها", "إليهم", "عليهم", "تكون", "يكونوا", "تكن",
+    "كانوا", "يكن", "قامت", "يقوم", "تقوم", "يقومون", "قاموا", "يوجد", "توجد", "شيء", "أشياء", "جدا",
+    "أصبحت", "يصبح", "تصبح", "بينما",
+)
 # Chat shorthand for English function words ("abt", "bc", "wat"), and the Arabic article typed apart ("ال ٢٠ سنه").
 _CHAT_WORDS = (
     "abt", "bc", "coz", "cuz", "pls", "plz", "thx", "tho", "wat", "wht", "hows", "whens", "whys", "idk", "ur", "ya",
@@ -71,9 +87,13 @@ _CHAT_WORDS = (
 )
 # Words that point at the source rather than the topic ("acc to the cnbc piece", "وفقا للمقال").
 _SOURCE_WORDS = ("acc", "piece", "article", "articles", "story", "وفق", "وفقا", "مقال", "مقالة", "المقال", "المقالة")
-# Verbs that ask how something was put, not what about ("كيف وصف…", as English "describe" is a stop word):
-# the answer sentence says it with its own verb (أشاد، اعتبر).
-_FRAMING_WORDS = ("وصف", "يصف", "تصف", "وصفت", "وصفه", "وصفها", "وصفوا", "يصفون")
+# Words that frame what kind of answer is asked, not what about: "كيف وصف…" (as English "describe" is a
+# stop word; the answer sentence says it with its own verb, أشاد، اعتبر), "ما اسم…", "ما نوع…", "what type
+# of…", "what is it called": the answer sentence names the thing without the word "name" or "type".
+_FRAMING_WORDS = (
+    "وصف", "يصف", "تصف", "وصفت", "وصفه", "وصفها", "وصفوا", "يصفون", "اسم", "ماسم", "نوع", "انواع",
+    "type", "types", "sort", "called", "named",
+)
 # One-letter proclitics (and, so, with, for, like) a dialect question word may carry: "بإيش", "وشو".
 _PROCLITIC = re.compile(r"^[وفبلك](?=\w\w)")
 _CLITICS = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=\w\w)")
@@ -82,7 +102,7 @@ _CLITICS = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=\w\w)")
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Arabic and English function words, question words and words naming a source, normalised like tokens."""
-    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS) | set(_CHAT_WORDS)
+    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS) | set(_CHAT_WORDS) | set(_FUNCTION_INFLECTIONS)
     return frozenset(normalise(w) for w in words)
 
 

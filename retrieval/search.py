@@ -19,7 +19,7 @@ from isnad.retrieval.manifest import MANIFEST_FILE, Manifest, file_stamp
 from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
 from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
-from isnad.retrieval.transliteration import matching_skeletons, text_skeletons
+from isnad.retrieval.transliteration import matching_skeletons, spelled_acronyms, text_skeletons
 from isnad.settings import SearchSettings
 
 RRF_K = 60
@@ -69,7 +69,7 @@ class CorpusView:
         self._next = {before.span_id: s for before, s in pairs}
         self._skeleton_cache: dict[str, int] = {}
         self.sentence_count = len(self._sentence_by_id)
-        self._stems = {span_id: frozenset(stems(s.text)) for span_id, s in self._sentence_by_id.items()}
+        self._stems = {span_id: _sentence_stems(s.text) for span_id, s in self._sentence_by_id.items()}
         self._skeletons = {span_id: text_skeletons(tokens(s.text)) for span_id, s in self._sentence_by_id.items()}
         self.sentence_frequency = Counter(term for found in self._stems.values() for term in found)
         quotable = [s for s in self._sentence_by_id.values() if s.quotable]
@@ -159,7 +159,7 @@ class CorpusView:
     def stems_of(self, sentence: Sentence) -> frozenset[str]:
         """Normalised stems of an indexed sentence."""
         found = self._stems.get(sentence.span_id)
-        return found if found is not None else frozenset(stems(sentence.text))
+        return found if found is not None else _sentence_stems(sentence.text)
 
     def publisher_stems(self, article_id: str) -> frozenset[str]:
         """Stems of the article's publisher ("نهج (مترجم عن CNBC)"): what a question names when it asks
@@ -194,6 +194,11 @@ class CorpusView:
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:
         return chunk_sentences(chunk, self.articles[chunk.article_id].sentences)
+
+
+def _sentence_stems(text: str) -> frozenset[str]:
+    """A sentence's stems, with the Latin acronyms it spells out in Arabic ("أيه بي سي" holds abc)."""
+    return frozenset(stems(text)) | spelled_acronyms(tokens(text))
 
 
 def identifying(stems_by_article: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:

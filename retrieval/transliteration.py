@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import product
 
 from rapidfuzz import fuzz, process
 
@@ -21,17 +22,20 @@ _LATIN_LETTERS = {
     "g": "G", "j": "G", "s": "s", "z": "Z", "x": "Ks", "r": "R", "l": "L", "m": "M", "n": "N", "h": "H",
 }
 _ARABIC_LETTERS = {
-    "ب": "B", "ف": "B", "ت": "T", "ط": "T", "ث": "s", "د": "D", "ض": "D", "ذ": "Z", "ز": "Z",
+    "ب": "B", "ف": "B", "ت": "T", "ط": "T", "ث": "T", "د": "D", "ض": "D", "ذ": "Z", "ز": "Z",
     "ظ": "Z", "ك": "K", "ق": "K", "غ": "G", "ج": "G", "س": "s", "ص": "s", "ش": "S", "خ": "X",
     "ح": "H", "ه": "H", "ر": "R", "ل": "L", "م": "M", "ن": "N",
 }
+# ث is English "th" (لوثر, Luther) or, in names from Turkish and Persian, "s" (عثمان, Osman): both.
+_ARABIC_VARIANTS = {"ث": "s"}
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
+_SOFT_C = re.compile(r"c(?=[eiy])")  # "France", "Cyprus": s
 _MIN_RATIO = 80  # rapidfuzz's ratio (the Indel similarity difflib's SequenceMatcher.ratio also gives), in %
 
 
 def latin_skeleton(word: str) -> str:
     """Consonant classes of a Latin-script word."""
-    word = word.lower()
+    word = _SOFT_C.sub("s", word.lower())
     out, i = [], 0
     while i < len(word):
         pair = word[i : i + 2]
@@ -50,7 +54,8 @@ def arabic_skeletons(word: str) -> frozenset[str]:
     word = normalise(word)
     forms = {word} | {word[len(p) :] for p in _ARABIC_PREFIXES if word.startswith(p) and len(word) > len(p) + 2}
     forms |= {f[:-1] for f in forms if f.endswith("ه")}  # feminine ending (ة, normalised)
-    return frozenset(re.sub(r"(.)\1+", r"\1", "".join(_ARABIC_LETTERS.get(c, "") for c in f)) for f in forms)
+    tables = (_ARABIC_LETTERS, _ARABIC_LETTERS | _ARABIC_VARIANTS) if "ث" in word else (_ARABIC_LETTERS,)
+    return frozenset(re.sub(r"(.)\1+", r"\1", "".join(t.get(c, "") for c in f)) for f in forms for t in tables)
 
 
 def text_skeletons(words: list[str]) -> frozenset[str]:
@@ -72,3 +77,29 @@ def matching_skeletons(target: str, skeletons: Iterable[str]) -> list[str]:
 def skeleton_found(target: str, skeletons: frozenset[str]) -> bool:
     """Whether a Latin word's skeleton plausibly appears among the given Arabic word skeletons."""
     return target in skeletons or bool(matching_skeletons(target, skeletons))
+
+
+# Latin letters as Arabic spells them out ("أيه بي سي" is ABC, "سي إن إن" CNN), normalised.
+_LETTER_NAMES = {
+    "اي": "aei", "ايه": "a", "بي": "bp", "سي": "c", "دي": "d", "اف": "f", "جي": "g", "اتش": "h", "اش": "h",
+    "ايتش": "h", "جاي": "j", "جيه": "j", "كي": "k", "كاي": "k", "ال": "l", "ام": "m", "ان": "n", "او": "o",
+    "كيو": "q", "ار": "r", "اس": "s", "تي": "t", "يو": "u", "في": "v", "دبليو": "w", "اكس": "x", "واي": "y",
+    "زد": "z", "زي": "z",
+}
+# Letter names that are also common words (which, in, that, or, the, or): a run of them alone is prose.
+_WORDLIKE_LETTERS = frozenset({"اي", "في", "ان", "او", "ال", "ام", "دي"})
+_MAX_ACRONYM = 5
+
+
+def spelled_acronyms(words: list[str]) -> frozenset[str]:
+    """Latin acronyms spelled out letter by letter in normalised Arabic words: "أيه بي سي" -> abc."""
+    found: set[str] = set()
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word in _LETTER_NAMES and len(run) < _MAX_ACRONYM:
+            run.append(word)
+            continue
+        if len(run) >= 2 and any(w not in _WORDLIKE_LETTERS for w in run):
+            found.update("".join(letters) for letters in product(*(_LETTER_NAMES[w] for w in run)))
+        run = [word] if word in _LETTER_NAMES else []
+    return frozenset(found)

@@ -26,6 +26,7 @@ from isnad.retrieval.arabic import detect_language, normalise, stems, tokens
         ("٢٠٢٤", "2024"),
         ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
         ("Putin", "putin"),
+        ("Temüjin Börte Pezeshkián", "temujin borte pezeshkian"),
     ],
 )
 def test_normalise_folds_spelling_variants(variant: str, folded: str) -> None:
@@ -61,6 +62,20 @@ def test_stems_drop_stopwords_keeps_content_words() -> None:
     assert stems("الدول")[0] in kept
     assert stems("التي")[0] not in kept
     assert len(kept) < len(stems("ما هي الدول التي كانت تتكون منها مجموعة بريكس"))
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("ما اسم المدينة التي يتم فيها تصنيع الطائرات؟", ["المدينة", "تصنيع", "الطائرات"]),
+        ("ما نوع الصواريخ التي لديها؟", ["الصواريخ"]),
+        ("What type of aircraft is the plant called?", ["aircraft", "plant"]),
+    ],
+)
+def test_words_that_frame_the_question_are_not_its_topic(question: str, topic: list[str]) -> None:
+    """"ما اسم", "ما نوع", "what type", "called" and light verbs (يتم، لديها) say what kind of answer is
+    asked; the answer sentence names the thing without them."""
+    assert stems(question, drop_stopwords=True) == [s for word in topic for s in stems(word)]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from isnad.retrieval.arabic import tokens
-from isnad.retrieval.transliteration import latin_skeleton, skeleton_found, text_skeletons
+from isnad.retrieval.transliteration import latin_skeleton, skeleton_found, spelled_acronyms, text_skeletons
 
 TEXT = "زار باتروشيف طهران والتقى بيزيشكيان في الكرملين بموسكو، وأقامت روسيا مصنعاً في تتارستان قرب أذربيجان"
 
@@ -23,3 +23,22 @@ def test_absent_names_are_not_found(name: str) -> None:
 def test_digraphs_and_vowels() -> None:
     assert latin_skeleton("Shamkhani") == "SMXN"
     assert latin_skeleton("Aviv") == "B"
+
+
+@pytest.mark.parametrize(("name", "arabic"), [("Luther", "لوثر"), ("Osman", "عثمان"), ("France", "فرنسا"), ("Vincent", "فنسنت")])
+def test_th_and_soft_c_match_their_arabic_letters(name: str, arabic: str) -> None:
+    """ث is English "th" or Turkish/Persian "s"; c before e, i, y is an s."""
+    assert skeleton_found(latin_skeleton(name), text_skeletons(tokens(arabic)))
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym"),
+    [("أطلقت شبكة أيه بي سي حملة", "abc"), ("قالت قناة سي إن بي سي", "cnbc"), ("بحسب سي إن إن", "cnn")],
+)
+def test_acronyms_spelled_out_in_arabic_letters_are_found(text: str, acronym: str) -> None:
+    assert acronym in spelled_acronyms(tokens(text))
+
+
+def test_prose_made_of_words_that_are_also_letter_names_spells_nothing() -> None:
+    """في (in), أن (that), أو (or) are also the names of v, n, o: a run of only them is prose."""
+    assert spelled_acronyms(tokens("في أن أو في أي وقت")) == frozenset()
