@@ -20,7 +20,6 @@ import argparse
 import json
 import sys
 import tempfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -35,15 +34,6 @@ from isnad.bot.answer.eval_sets import SPLITS_FILE  # noqa: E402
 from isnad.settings import load_settings  # noqa: E402
 
 DECLINES = (0.86, 0.87, 0.88)
-
-
-def article_folds(observed: Sequence[fitting.Observed], xquad_articles: Sequence[str], folds: int) -> dict[str, int]:
-    """The fold of each XQuAD question id: its article's (a near miss, whose answer is cut, is
-    known by the id of the answerable question it was made from); an off-corpus question's by its id."""
-    article_fold = {a: i % folds for i, a in enumerate(sorted(xquad_articles))}
-    out = {o.item.id: article_fold[o.item.spans[0][0]] for o in observed if o.item.spans and o.item.spans[0][0] in article_fold}
-    out.update({o.item.id: zlib.crc32(o.item.id.encode()) % folds for o in observed if o.item.kind == "off_corpus"})
-    return out
 
 
 def with_fold_held_out(observed: Sequence[fitting.Observed], fold_of: dict[str, int], held_out: int) -> list[fitting.Observed]:
@@ -69,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     golden = [fitting.DATA / name for name in fitting.GOLDEN_FILES]
     observed = fitting.collect(settings, work, fitting.XQUAD, golden, args.limit_articles)
     splits = json.loads((fitting.XQUAD / SPLITS_FILE).read_text(encoding="utf-8"))
-    fold_of = article_folds(observed, [*splits["fit"], *splits["heldout"]], args.folds)
+    fold_of = fitting.article_folds(observed, args.folds, [*splits["fit"], *splits["heldout"]])
     limit = settings.search.max_citations
     pooled: dict[str, dict[float, list[bool]]] = {lang: {d: [] for d in DECLINES} for lang in fitting.LANGUAGES}
     for held_out in range(args.folds):

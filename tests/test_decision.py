@@ -68,6 +68,7 @@ def test_fitting_on_a_small_slice_writes_parameters_that_decline_its_near_misses
     for language in ("ar", "en"):
         p = params.languages[language]
         assert p.citation_margin in fitting.CITATION_MARGINS
+        assert 0.5 < params.provenance["ranker"][language]["decline_level"] <= 1.0  # found over folds of articles
         declined = [figures[language].get(k) for k in ("near_miss_declined", "unanswerable_declined")]
         assert any(d is not None and d >= 0.85 for d in declined)
     assert figures["ar"]["n_detail_miss_declined"] > 0  # detail misses are made and reported (the slice is Arabic)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.decision_cv import article_folds, with_fold_held_out
+from bench.decision_cv import with_fold_held_out
 from isnad.bot.answer import fitting
 
 
@@ -20,7 +20,7 @@ def test_each_xquad_article_is_held_out_in_exactly_one_fold_and_seed_questions_k
         _observed("3", "answerable", "xq_c"), _observed("4", "off_corpus", None),
         _observed("chat-1", "answerable", "000_seed", "heldout"), _observed("chat-2", "unanswerable", None, "fit"),
     ]
-    fold_of = article_folds(observed, ["xq_a", "xq_b", "xq_c"], 2)
+    fold_of = fitting.article_folds(observed, 2, ["xq_a", "xq_b", "xq_c"])
     held = [[o for o in with_fold_held_out(observed, fold_of, k) if o.item.split == "heldout"] for k in (0, 1)]
     ids = [{o.item.id for o in h} for h in held]
     assert ids[0] & ids[1] == {"chat-1"}  # a seed question keeps its own split in every fold

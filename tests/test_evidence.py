@@ -175,6 +175,17 @@ def test_a_misspelt_english_word_counts_as_the_listed_word_but_a_name_keeps_its_
     assert set(stems("رئيسي")) <= by_word["raisi"].forms and not set(stems("أثار")) & by_word["raisi"].forms
 
 
+@pytest.mark.parametrize(
+    ("question", "kind_word", "language"),
+    [("In which month did Pezeshkian win the presidency?", "month", "en"), ("في أي عام وقعت المعاهدة؟", "عام", "ar")],
+)
+def test_the_kind_of_date_asked_is_not_a_topic_term(core_answerer: Answerer, question: str, kind_word: str, language: str) -> None:
+    """The answer sentence holds "July", not the word "month"; the question still asks for a date."""
+    asked, _, _ = core_answerer.retrieve(question, language)  # type: ignore[arg-type]
+    assert asked.wants_date and asked.terms
+    assert kind_word not in {t.text for t in asked.terms} and stems(kind_word)[0] not in {t.text for t in asked.terms}
+
+
 @pytest.mark.parametrize("question", ["What did the US accuse Iran of?", "what did the us accuse iran of", "what did the U.S. accuse Iran of"])
 def test_the_us_is_the_united_states_not_the_pronoun(core_answerer: Answerer, question: str) -> None:
     asked, _, _ = core_answerer.retrieve(question, "en")

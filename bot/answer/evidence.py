@@ -62,6 +62,13 @@ _WANTS_DATE = re.compile(normalise(
     r"|\bwhat (?:year|day|date|month|century|time)\b|\bwhich (?:year|day|date|month|century)\b"
     r"|متى|امتى|إمتى|إيمتى|ايمتى|أي عام|أي سنة|اي سنة|أي يوم|اي يوم|أي تاريخ|في أي قرن"
 ))
+# The kind of date asked ("in which month", "what year", "في أي عام") names the answer's kind, not its
+# topic: the answer sentence holds the month, not the word "month".
+_DATE_KIND = re.compile(
+    r"\b(?:what|which)\s+(?:year|day|date|month|century|decade)s?\b"
+    r"|(?:^|(?<=\s))[أاإ]ي[ةه]?\s+(?:عام|سن[ةه]|يوم|تاريخ|شهر|قرن|عقد)(?=\s|$|[؟?])",
+    re.IGNORECASE,
+)
 _NUMBER_WORD = (  # normalised, whole words
     "واحد|واحده|اثنان|اثنتان|اثنتين|اثنين|ثلاث|ثلاثه|ثلاثون|ثلاثين|اربع|اربعه|اربعون|اربعين|خمس|خمسه|خمسون|خمسين|ست|سته|ستون|ستين|"
     "سبع|سبعه|سبعون|سبعين|ثماني|ثمانيه|ثمانون|ثمانين|تسع|تسعه|تسعون|تسعين|عشر|عشره|عشرون|عشرين|عشرات|"
@@ -150,7 +157,8 @@ def _idf(frequency: int, total: int) -> float:
 def analyse(text: str, language: Language, view: CorpusView, asks: str | None = None) -> Question:
     """Weighted terms of a question and the kind of answer it wants (read from `asks` when given:
     a follow-up resolved with the previous turn asks what its own words ask)."""
-    terms, vectors = (_arabic_terms(text, view), None) if language == "ar" else _english_terms(text, view)
+    topic = _DATE_KIND.sub(" ", text)
+    terms, vectors = (_arabic_terms(topic, view), None) if language == "ar" else _english_terms(topic, view)
     asked = normalise(asks or text)
     return Question(
         text=text,
