@@ -8,6 +8,8 @@ abstract nouns ("sign" -> منشور, "confirm" -> مطلع) and for everyday di
 from any evaluation data:
 - `en_ar.tsv`: about six thousand English words of news and encyclopedic writing, in Arabic (with
   `en_irregular.tsv`, the past forms of irregular verbs: "sent" is rendered as "send" is);
+- `en_phrasal.tsv`: English phrasal verbs ("set up" -> أنشأ، أقام; "carry out" -> نفذ), whose verb
+  alone means something else or is a stop word ("take part", "call for");
 - `ar_dialect.tsv`: ~450 everyday Egyptian, Levantine, Gulf, Iraqi and Maghrebi words in Modern
   Standard Arabic ("بيشتغل" -> يعمل، "طيارة" -> طائرة). Dialect question words and particles are
   stop words (isnad.retrieval.arabic), not entries here.
@@ -26,6 +28,7 @@ from isnad.retrieval.arabic import normalise, stem, stopwords, tokens
 
 DICTIONARY_FILE = Path(__file__).with_name("en_ar.tsv")
 DIALECT_FILE = Path(__file__).with_name("ar_dialect.tsv")
+PHRASAL_FILE = Path(__file__).with_name("en_phrasal.tsv")
 # English verbs whose past forms no stemmer brings back ("sent", "built", "led"): `base<TAB>past|participle`.
 IRREGULAR_FILE = Path(__file__).with_name("en_irregular.tsv")
 # A misspelt English word is read as the listed word one edit away (two from eight letters on):
@@ -71,6 +74,19 @@ def english_to_arabic() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def phrasal_to_arabic() -> dict[tuple[str, str], frozenset[str]]:
+    """(verb stem, particle) -> the Arabic stems of the phrasal verb's renderings; the verb's
+    irregular past forms share them ("took part" as "take part")."""
+    past = {stem(base): tuple(map(stem, inflected)) for base, inflected in _entries(IRREGULAR_FILE)}
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    for phrase, arabic in _renderings(PHRASAL_FILE, str.lower).items():
+        verb, particle = phrase.split()
+        for form in (stem(verb), *past.get(stem(verb), ())):
+            found[(form, particle)] = found.get((form, particle), frozenset()) | arabic
+    return found
+
+
+@lru_cache(maxsize=1)
 def dialect_to_standard() -> dict[str, frozenset[str]]:
     """Normalised dialect word -> the stems of its Modern Standard Arabic renderings."""
     return _renderings(DIALECT_FILE, normalise)
@@ -101,5 +117,6 @@ def corrected_stem(word: str) -> str | None:
 def load_word_lists() -> None:
     """Read every list now (a fraction of a second), so the first question that needs one does not wait."""
     english_to_arabic()
+    phrasal_to_arabic()
     dialect_to_standard()
     _words_by_initial()

@@ -7,8 +7,10 @@ from isnad.retrieval.dictionary import (
     DIALECT_FILE,
     DICTIONARY_FILE,
     IRREGULAR_FILE,
+    PHRASAL_FILE,
     dialect_to_standard,
     english_to_arabic,
+    phrasal_to_arabic,
 )
 
 
@@ -56,3 +58,17 @@ def test_an_irregular_past_form_is_rendered_as_its_verb() -> None:
     assert stem("sent") != stem("send") and dictionary[stem("sent")] >= dictionary[stem("send")]
     assert stem("كتب") in dictionary[stem("written")]
     assert all(len(line.split("\t")) == 2 and line.isascii() for line in IRREGULAR_FILE.read_text(encoding="utf-8").splitlines())
+
+
+def test_every_phrasal_line_is_a_verb_and_particle_with_arabic_renderings() -> None:
+    for line in PHRASAL_FILE.read_text(encoding="utf-8").splitlines():
+        phrase, tab, arabic = line.partition("\t")
+        assert tab and phrase.isascii() and len(phrase.split()) == 2 and phrase == phrase.lower(), line
+        assert all(r.strip() and not r.isascii() for r in arabic.split("|")), line
+
+
+def test_a_phrasal_verb_in_the_past_is_rendered_as_in_the_present() -> None:
+    """"took part" is "take part" (شارك); "set up" is أنشأ، not "set"."""
+    phrasal = phrasal_to_arabic()
+    assert stems("شارك")[0] in phrasal[(stem("took"), "part")] == phrasal[(stem("take"), "part")]
+    assert stems("أقام")[0] in phrasal[(stem("set"), "up")] and stems("أقام")[0] not in english_to_arabic().get(stem("set"), ())

@@ -175,6 +175,14 @@ def test_a_misspelt_english_word_counts_as_the_listed_word_but_a_name_keeps_its_
     assert set(stems("رئيسي")) <= by_word["raisi"].forms and not set(stems("أثار")) & by_word["raisi"].forms
 
 
+@pytest.mark.parametrize("question", ["when did they set up the drone factory", "when was the drone factory set up?"])
+def test_a_phrasal_verb_is_one_term_with_its_own_renderings(core_answerer: Answerer, question: str) -> None:
+    """"set up" is أقام/أنشأ (the article: "أقامت روسيا وإيران مصنعاً"), not "set" (ضبط، وضع)."""
+    asked, _, _ = core_answerer.retrieve(question, "en")
+    terms = {t.text: t for t in asked.terms}
+    assert "set" not in terms and set(stems("أقامت")) <= terms["set up"].forms
+
+
 @pytest.mark.parametrize(
     ("question", "kind_word", "language"),
     [("In which month did Pezeshkian win the presidency?", "month", "en"), ("في أي عام وقعت المعاهدة؟", "عام", "ar")],

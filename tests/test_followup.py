@@ -32,6 +32,8 @@ SIGNED_ON = "يوم الجمعة"  # the article: the partnership was signed on 
         ("وايران قالت ايه؟", 2, True),
         ("what did they sign", 1, True),
         ("ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟", 4, False),
+        ("وبشأن أي مناطق أخرى في العالم تشاور البلدان عن كثب؟", 4, True),  # "and about…": long, still a continuation
+        ("وقعت روسيا وإيران معاهدة شراكة استراتيجية لمدة عشرين عاما؟", 5, False),  # و of the verb وقع, not "and"
         ("when did putin visit armenia", 3, False),
         ("Which Russian official met Ahmadian in Tehran?", 4, False),
     ],

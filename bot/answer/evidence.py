@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from isnad.retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens, without_clitics
-from isnad.retrieval.dictionary import corrected_stem, dialect_to_standard, english_to_arabic
+from isnad.retrieval.dictionary import corrected_stem, dialect_to_standard, english_to_arabic, phrasal_to_arabic
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
@@ -277,7 +277,11 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     total = view.sentence_count
     text = _ABBREVIATION.sub(lambda m: f" {_EXPANSION[(m[1] or m[2]).replace('.', '').lower()]} ", text)
     capitalised = {w.lower() for w in _CAPITALISED.findall(text)}
-    words = [w for w in dict.fromkeys(_LATIN_WORD.findall(text.lower())) if w not in stop and (len(w) > 2 or w.isdigit())]
+    phrasal = _phrasal_verbs(_LATIN_WORD.findall(text.lower()), view)
+    words = [
+        w for w in dict.fromkeys(_LATIN_WORD.findall(text.lower()))
+        if w not in stop and (len(w) > 2 or w.isdigit()) and w not in {verb for verb, _ in phrasal}
+    ]
     literal: dict[str, tuple[str, str, int]] = {}  # word -> (written form, trusted skeleton, sentences holding either)
     for word in words[:MAX_QUESTION_WORDS]:
         written = word if word.isdigit() else stem(word)
@@ -316,6 +320,10 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         strength = 1.0 if exact else max((similarity for _, similarity in translated), default=0.0)
         spellings = {written} | {stem(a) for a, _ in spelled.get(word, ())}
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength, frozenset(spellings)))
+    for (verb, particle), renderings in phrasal.items():  # an English article holds the verb as written
+        forms = renderings | {stem(verb)}
+        frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
+        terms.append(Term(f"{verb} {particle}", forms, "", _idf(frequency, total), 1.0, frozenset({stem(verb)})))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
         stemmed = stem(word)  # an Arabic name typed into an English question
         if stemmed not in {t.text for t in terms}:  # one term per stem, so each has one vector row
@@ -328,6 +336,18 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         if term.text in row:
             vectors[i] = found[row[term.text]]
     return terms, vectors
+
+
+def _phrasal_verbs(words: Sequence[str], view: CorpusView) -> dict[tuple[str, str], frozenset[str]]:
+    """The question's phrasal verbs ("set up", "took part") with the renderings the corpus uses:
+    one term each, in place of the verb alone (which may be a stop word, "take", "call")."""
+    listed = phrasal_to_arabic()
+    found = {}
+    for verb, particle in zip(words, words[1:], strict=False):
+        used = frozenset(a for a in listed.get((stem(verb), particle), ()) if view.sentence_frequency.get(a))
+        if used:
+            found[(verb, particle)] = used
+    return found
 
 
 def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from isnad.bot.answer.prompting import MAX_CONDENSED_CHARS
 from isnad.bot.answer.types import Answer
-from isnad.retrieval.arabic import detect_language, normalise
+from isnad.retrieval.arabic import detect_language, is_function_word, normalise
 from isnad.retrieval.models import Language
 
 # Openings that continue a conversation: "and when…", "what about…", "ومتى…", "طيب وين…", "وشو عن…".
@@ -70,7 +70,10 @@ def leans_on_previous(question: str, key_terms: int) -> bool:
     text = normalise(question.strip())
     if _CONTINUES.search(text):
         return True
-    if re.match(r"^[وف][\u0621-\u064a]", text) and len(text.split()) <= MAX_WORDS_OF_A_CONTINUATION:
+    first = text.split()[0] if text.split() else ""
+    if re.match(r"^[وف][\u0621-\u064a]", first) and (
+        len(text.split()) <= MAX_WORDS_OF_A_CONTINUATION or is_function_word(first[1:])  # "وبشأن أي مناطق أخرى…"
+    ):
         return True
     return key_terms == 0 or (key_terms <= MAX_TERMS_OF_A_FRAGMENT and bool(_POINTS_BACK.search(text)))
 
