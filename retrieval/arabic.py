@@ -117,6 +117,34 @@ def without_clitics(token: str) -> str:
     return _CLITICS.sub("", token)
 
 
+# Verb morphology a question adds to a word the articles use in another form: a conjunction, a dialect
+# aspect prefix (ب، ه، ح، عم's ب; MSA future س), object and subject suffixes ("وقعوها" is وقّعوا + ها).
+_CONJUNCTIONS = ("", "و", "ف")
+_ASPECTS = ("", "ب", "ه", "ح", "س")
+_OBJECTS = ("", "ها", "هم", "هما", "هن", "ه", "ك", "كم", "نا", "ني")
+_SUBJECTS = ("", "وا", "و", "ون", "ين", "ت", "تم", "نا", "ان")
+_IMPERFECT = "يتنا"  # person prefixes of the imperfect: "تضرب" -> ضرب
+MIN_CORE = 3
+
+
+def inflection_cores(token: str) -> frozenset[str]:
+    """Readings of a normalised word without its verb affixes, and a three-letter core's imperfect:
+    "وقعوها" -> وقع، يوقع; "بتضرب" -> تضرب، ضرب; "بيتهم" -> يتهم، بيت. Some readings are wrong; a caller
+    keeps those the corpus uses."""
+    cores: set[str] = set()
+    for prefix in (c + a for c in _CONJUNCTIONS for a in _ASPECTS):
+        for suffix in (s + o for s in _SUBJECTS for o in _OBJECTS):
+            if not (token.startswith(prefix) and token.endswith(suffix)) or len(token) - len(prefix) - len(suffix) < MIN_CORE:
+                continue
+            core = token[len(prefix) : len(token) - len(suffix)]
+            cores.add(core)
+            if core[0] in _IMPERFECT and len(core) > MIN_CORE:
+                cores.add(core[1:])
+            if len(core) == MIN_CORE:
+                cores.add(_IMPERFECT[0] + core)
+    return frozenset(cores - {token})
+
+
 def stem(token: str) -> str:
     """Light stem of one normalised token: strip clitic prefixes, then Snowball."""
     arabic, english = _stemmers()

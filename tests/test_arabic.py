@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from isnad.retrieval.arabic import detect_language, normalise, stems, tokens
+from isnad.retrieval.arabic import detect_language, inflection_cores, normalise, stems, tokens
 
 
 @pytest.mark.parametrize(
@@ -76,6 +76,20 @@ def test_words_that_frame_the_question_are_not_its_topic(question: str, topic: l
     """"ما اسم", "ما نوع", "what type", "called" and light verbs (يتم، لديها) say what kind of answer is
     asked; the answer sentence names the thing without them."""
     assert stems(question, drop_stopwords=True) == [s for word in topic for s in stems(word)]
+
+
+@pytest.mark.parametrize(
+    ("word", "core"),
+    [("وقعوها", "يوقع"), ("بتضرب", "ضرب"), ("بيتهم", "يتهم"), ("عملو", "عمل"), ("وصلوا", "وصل"), ("هيبيعوها", "بيع")],
+)
+def test_a_word_is_read_without_its_verb_affixes(word: str, core: str) -> None:
+    """Conjunction, dialect aspect prefix, subject and object suffixes come off; a three-letter core
+    also reads as its imperfect (the articles write يوقع where the question has وقّعوها)."""
+    assert core in inflection_cores(normalise(word))
+
+
+def test_a_bare_word_has_no_shorter_reading() -> None:
+    assert inflection_cores("من") == frozenset() and "روسيا" not in inflection_cores("روسيا")
 
 
 @pytest.mark.parametrize(

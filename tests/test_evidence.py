@@ -175,6 +175,14 @@ def test_a_misspelt_english_word_counts_as_the_listed_word_but_a_name_keeps_its_
     assert set(stems("رئيسي")) <= by_word["raisi"].forms and not set(stems("أثار")) & by_word["raisi"].forms
 
 
+def test_an_inflected_word_the_articles_lack_counts_as_the_form_they_use(core_answerer: Answerer) -> None:
+    """"وقعوها" (they signed it) is no word of the articles, and Snowball reads its و as "and" (قعو);
+    without its affixes it is وقّع, which the articles write يوقع."""
+    asked, _, _ = core_answerer.retrieve("امتى وقعوها؟", "ar")
+    (signed,) = asked.terms
+    assert signed.strength == 1.0 and set(stems("يوقع")) <= signed.forms
+
+
 @pytest.mark.parametrize("question", ["when did they set up the drone factory", "when was the drone factory set up?"])
 def test_a_phrasal_verb_is_one_term_with_its_own_renderings(core_answerer: Answerer, question: str) -> None:
     """"set up" is أقام/أنشأ (the article: "أقامت روسيا وإيران مصنعاً"), not "set" (ضبط، وضع)."""

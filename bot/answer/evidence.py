@@ -19,7 +19,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from isnad.retrieval.arabic import is_function_word, normalise, stem, stopwords, tokens, without_clitics
+from isnad.retrieval.arabic import (
+    inflection_cores,
+    is_function_word,
+    normalise,
+    stem,
+    stopwords,
+    tokens,
+    without_clitics,
+)
 from isnad.retrieval.dictionary import corrected_stem, dialect_to_standard, english_to_arabic, phrasal_to_arabic
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
@@ -236,7 +244,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         terms[term] = _stem_term(term, view)
         if terms[term].strength or word.isdigit():
             continue
-        if standard := _standard_forms(word, view):
+        if standard := _standard_forms(word, view) or _inflected_forms(word, view):
             terms[term] = _standing_for(term, standard, 1.0, view)
         else:
             unknown[term] = word
@@ -265,6 +273,11 @@ def _standard_forms(word: str, view: CorpusView) -> frozenset[str]:
     dialect = dialect_to_standard()
     renderings = dialect.get(word) or dialect.get(without_clitics(word)) or ()
     return frozenset(r for r in renderings if view.sentence_frequency.get(r))
+
+
+def _inflected_forms(word: str, view: CorpusView) -> frozenset[str]:
+    """Stems the corpus uses of the word without its verb affixes ("وقعوها" -> يوقع)."""
+    return frozenset(s for s in map(stem, inflection_cores(word)) if view.sentence_frequency.get(s))
 
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
