@@ -334,9 +334,9 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         spellings = {written} | {stem(a) for a, _ in spelled.get(word, ())}
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength, frozenset(spellings)))
     for (verb, particle), renderings in phrasal.items():  # an English article holds the verb as written
-        forms = renderings | {stem(verb)}
-        frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
-        terms.append(Term(f"{verb} {particle}", forms, "", _idf(frequency, total), 1.0, frozenset({stem(verb)})))
+        phrase_forms = renderings | {stem(verb)}
+        frequency = max(view.sentence_frequency.get(f, 0) for f in phrase_forms)
+        terms.append(Term(f"{verb} {particle}", phrase_forms, "", _idf(frequency, total), 1.0, frozenset({stem(verb)})))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
         stemmed = stem(word)  # an Arabic name typed into an English question
         if stemmed not in {t.text for t in terms}:  # one term per stem, so each has one vector row
