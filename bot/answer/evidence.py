@@ -333,8 +333,8 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         strength = 1.0 if exact else max((similarity for _, similarity in translated), default=0.0)
         spellings = {written} | {stem(a) for a, _ in spelled.get(word, ())}
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength, frozenset(spellings)))
-    for (verb, particle), renderings in phrasal.items():  # an English article holds the verb as written
-        phrase_forms = renderings | {stem(verb)}
+    for (verb, particle), rendered in phrasal.items():  # an English article holds the verb as written
+        phrase_forms = rendered | {stem(verb)}
         frequency = max(view.sentence_frequency.get(f, 0) for f in phrase_forms)
         terms.append(Term(f"{verb} {particle}", phrase_forms, "", _idf(frequency, total), 1.0, frozenset({stem(verb)})))
     for word in (w for w in dict.fromkeys(tokens(text)) if not w.isascii() and w not in stop):
