@@ -129,20 +129,26 @@ MIN_CORE = 3
 
 def inflection_cores(token: str) -> frozenset[str]:
     """Readings of a normalised word without its verb affixes, and a three-letter core's imperfect:
-    "وقعوها" -> وقع، يوقع; "بتضرب" -> تضرب، ضرب; "بيتهم" -> يتهم، بيت. Some readings are wrong; a caller
-    keeps those the corpus uses."""
+    "وقعوها" -> وقع، يوقع; "بتضرب" -> تضرب، ضرب; "بيتهم" -> يتهم، بيت; "مضوا" -> مضي. Some readings are
+    wrong; a caller keeps those the corpus (or the dialect list) uses."""
     cores: set[str] = set()
-    for prefix in (c + a for c in _CONJUNCTIONS for a in _ASPECTS):
-        for suffix in (s + o for s in _SUBJECTS for o in _OBJECTS):
-            if not (token.startswith(prefix) and token.endswith(suffix)) or len(token) - len(prefix) - len(suffix) < MIN_CORE:
+    for aspect, prefix in ((a, c + a) for c in _CONJUNCTIONS for a in _ASPECTS):
+        for subject, suffix in ((s, s + o) for s in _SUBJECTS for o in _OBJECTS):
+            if not (token.startswith(prefix) and token.endswith(suffix)):
+                continue
+            if aspect and token[len(prefix) : len(prefix) + 1] not in _IMPERFECT:  # بيتهم، هتسيب; not سكان
                 continue
             core = token[len(prefix) : len(token) - len(suffix)]
+            if len(core) == MIN_CORE - 1 and subject:  # a verb whose last letter is weak drops it: مضوا is مضى + وا
+                core += "ي"
+            if len(core) < MIN_CORE:
+                continue
             cores.add(core)
             if core[0] in _IMPERFECT and len(core) > MIN_CORE:
                 cores.add(core[1:])
             if len(core) == MIN_CORE:
                 cores.add(_IMPERFECT[0] + core)
-    return frozenset(cores - {token})
+    return frozenset(c for c in cores - {token} if not is_function_word(c))
 
 
 def stem(token: str) -> str:

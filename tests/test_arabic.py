@@ -80,7 +80,10 @@ def test_words_that_frame_the_question_are_not_its_topic(question: str, topic: l
 
 @pytest.mark.parametrize(
     ("word", "core"),
-    [("وقعوها", "يوقع"), ("بتضرب", "ضرب"), ("بيتهم", "يتهم"), ("عملو", "عمل"), ("وصلوا", "وصل"), ("هيبيعوها", "بيع")],
+    [
+        ("وقعوها", "يوقع"), ("بتضرب", "ضرب"), ("بيتهم", "يتهم"), ("عملو", "عمل"), ("وصلوا", "وصل"), ("هيبيعوها", "بيع"),
+        ("مضوا", "مضي"), ("هتسيبها", "سيب"),
+    ],
 )
 def test_a_word_is_read_without_its_verb_affixes(word: str, core: str) -> None:
     """Conjunction, dialect aspect prefix, subject and object suffixes come off; a three-letter core
@@ -89,7 +92,9 @@ def test_a_word_is_read_without_its_verb_affixes(word: str, core: str) -> None:
 
 
 def test_a_bare_word_has_no_shorter_reading() -> None:
+    """Nor is a noun read as a verb: the س of سكان is no future prefix (كان would be a function word)."""
     assert inflection_cores("من") == frozenset() and "روسيا" not in inflection_cores("روسيا")
+    assert "كان" not in inflection_cores("سكان")
 
 
 @pytest.mark.parametrize(

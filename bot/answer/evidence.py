@@ -269,9 +269,12 @@ def _standing_for(term: str, stand_ins: Iterable[str], strength: float, view: Co
 
 
 def _standard_forms(word: str, view: CorpusView) -> frozenset[str]:
-    """Stems of a dialect word's standard renderings that the corpus uses ("بالتلفون" -> هاتف)."""
+    """Stems of a dialect word's standard renderings that the corpus uses ("بالتلفون" -> هاتف), also
+    of the word without its verb affixes."""
     dialect = dialect_to_standard()
-    renderings = dialect.get(word) or dialect.get(without_clitics(word)) or ()
+    renderings = dialect.get(word) or dialect.get(without_clitics(word))
+    if not renderings:  # "هتسيبها": سيب
+        renderings = frozenset().union(*(dialect.get(core, ()) for core in inflection_cores(word)))
     return frozenset(r for r in renderings if view.sentence_frequency.get(r))
 
 
