@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from isnad.retrieval.arabic import stem, stems, tokens
 from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from isnad.retrieval.corpus import content_lines
+from isnad.retrieval.dictionary import LONG_WORD, MIN_CORRECTED_LENGTH
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.lexical import LexicalIndex
 from isnad.retrieval.lexicon import LEXICON_FILE, TermLexicon
@@ -175,6 +179,24 @@ class CorpusView:
         """Photo captions holding a stem no quotable sentence holds (a person named only under a picture)."""
         unquoted = frozenset(forms) - self._quotable_stems
         return [s for s in self._captions if unquoted & self._stems[s.span_id]] if unquoted else []
+
+    def respellings(self, word: str) -> list[str]:
+        """Corpus words a word the corpus lacks may be another spelling of ("بزشكيان" ~ بيزشكيان, a
+        typo): the same first letter, one edit away, two from eight letters (as English misspellings)."""
+        if len(word) < MIN_CORRECTED_LENGTH:
+            return []
+        limit = 2 if len(word) >= LONG_WORD else 1
+        found = process.extract(
+            word, self._words_by_initial.get(word[0], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
+        )
+        return [w for w, _, _ in found]
+
+    @cached_property
+    def _words_by_initial(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for word in self.lexicon.words:
+            found.setdefault(word[:1], []).append(word)
+        return found
 
     def word_vectors(self, words: Sequence[str]) -> np.ndarray | None:
         """Query vectors of single (English) words, or None without a term map."""

@@ -183,6 +183,16 @@ def test_an_inflected_word_the_articles_lack_counts_as_the_form_they_use(core_an
     assert signed.strength == 1.0 and set(stems("يوقع")) <= signed.forms
 
 
+@pytest.mark.parametrize(("question", "name", "written"), [("ماذا قال بزشكيان؟", "بزشكيان", "بيزشكيان"), ("شو قال بتروشيف؟", "بتروشيف", "باتروشيف")])
+def test_an_arabic_word_spelled_otherwise_counts_as_the_articles_spelling(
+    core_answerer: Answerer, question: str, name: str, written: str
+) -> None:
+    """A name transliterated another way (a dropped ي or ا) is an edit from the articles' spelling."""
+    asked, _, _ = core_answerer.retrieve(question, "ar")
+    (term,) = (t for t in asked.terms if t.text == stem(name))
+    assert term.strength == 1.0 and set(stems(written)) <= term.forms
+
+
 @pytest.mark.parametrize("question", ["when did they set up the drone factory", "when was the drone factory set up?"])
 def test_a_phrasal_verb_is_one_term_with_its_own_renderings(core_answerer: Answerer, question: str) -> None:
     """"set up" is أقام/أنشأ (the article: "أقامت روسيا وإيران مصنعاً"), not "set" (ضبط، وضع)."""

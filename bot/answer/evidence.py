@@ -244,7 +244,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         terms[term] = _stem_term(term, view)
         if terms[term].strength or word.isdigit():
             continue
-        if standard := _standard_forms(word, view) or _inflected_forms(word, view):
+        if standard := _standard_forms(word, view) or _inflected_forms(word, view) or _respelled_forms(word, view):
             terms[term] = _standing_for(term, standard, 1.0, view)
         else:
             unknown[term] = word
@@ -281,6 +281,11 @@ def _standard_forms(word: str, view: CorpusView) -> frozenset[str]:
 def _inflected_forms(word: str, view: CorpusView) -> frozenset[str]:
     """Stems the corpus uses of the word without its verb affixes ("وقعوها" -> يوقع)."""
     return frozenset(s for s in map(stem, inflection_cores(word)) if view.sentence_frequency.get(s))
+
+
+def _respelled_forms(word: str, view: CorpusView) -> frozenset[str]:
+    """Stems of the corpus words the word may be another spelling of ("بزشكيان" -> بيزشكيان)."""
+    return frozenset(s for s in map(stem, view.respellings(word)) if view.sentence_frequency.get(s))
 
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
