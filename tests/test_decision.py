@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,23 @@ def test_thresholds_choose_the_reply_kind(core_answerer: Answerer, answer: float
     assert decision.kind == kind
     assert (len(decision.evidence) > 0) == (kind != "not_found")
     assert len(decision.evidence) <= 3
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many Sukhoi-35 jets will Russia supply to Iran?", "related"),  # the deal's sentence gives no count
+        ("how many iranian drones did russia launch at ukraine in recent weeks", "answered"),  # "أكثر من 300"
+    ],
+)
+def test_an_answer_to_a_question_asking_for_a_number_quotes_one_first(core_answerer: Answerer, question: str, kind: str) -> None:
+    """Even where the answer model would answer (threshold 0), the first quote must hold the kind of
+    answer asked for; otherwise the passages are shown as related, not as the answer."""
+    asked, result, view = core_answerer.retrieve(question, "en")
+    in_context = partial(view.in_context, search=core_answerer.settings.search)
+    decision = decide(_with_thresholds(0.0, 0.0), asked, result, view, 3, in_context)
+    assert decision.kind == kind
+    assert decision.evidence and ("سوخوي" in decision.evidence[0].sentence.text) == (kind == "related")
 
 
 def test_fitting_on_a_small_slice_writes_parameters_that_decline_its_near_misses(tmp_path: Path) -> None:

@@ -85,6 +85,7 @@ def test_answer_type_of_a_question(core_answerer: Answerer, question: str, numbe
         ("وفاز الفريق بالكأس مرتين", True, False),
         ("تجدد الاهتمام بالاتفاقية منذ التسعينيات", False, True),
         ("ويعتزم زيارة موسكو الأسبوع المقبل", False, True),
+        ("وقبل أسبوعين، حذّر الرئيس الأوكراني", False, True),  # a time unit's dual
     ],
 )
 def test_answer_type_of_a_sentence(text: str, number: bool, date: bool) -> None:

@@ -141,7 +141,8 @@ class Answerer:
         clock.retrieved()
         if not view.articles:
             return _declined(question, language, "no_index", clock)
-        decision = decide(self.decision, asked, result, view, self.settings.search.max_citations)
+        in_context = partial(view.in_context, search=self.settings.search)
+        decision = decide(self.decision, asked, result, view, self.settings.search.max_citations, in_context)
         if isinstance(self.generator, ExtractiveGenerator) or decision.kind == "not_found":
             answer = self._extractive(question, language, decision, view, clock)
         else:

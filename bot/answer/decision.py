@@ -4,7 +4,9 @@ Two logistic models per question language, both plain dot products at run time:
 - the ranker scores each candidate sentence from `evidence.FEATURES` (does it hold the answer?);
 - the answer model scores the question from the best-ranked sentences (`QUESTION_FEATURES`):
   at or above `answer_threshold` the reply is an answer, at or above `related_threshold` the
-  closest passages are shown as related (not an answer), below it nothing was found.
+  closest passages are shown as related (not an answer), below it nothing was found. An answer to
+  a question asking for a number or a date rests on its first quote: when that holds none, the
+  reply is related instead ("how many Su-35s?" answered by the deal's sentence without a count).
 The parameters live in decision.json beside this file, written by `python -m isnad.bot.answer.fitting`
 (see its docstring for the data and the command); nothing here is tuned by hand.
 """
@@ -13,15 +15,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from isnad.bot.answer.evidence import FEATURES, Question, Ranked, features, select
-from isnad.retrieval.models import Language
+from isnad.bot.answer.evidence import FEATURES, Question, Ranked, features, holds_kind_asked, select
+from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 
 DECISION_FILE = Path(__file__).with_name("decision.json")
@@ -185,19 +187,30 @@ def answer_probability(params: LanguageParams, question: Question, ranked: Seque
 
 
 def decide(
-    params: DecisionParams, question: Question, result: SearchResult, view: CorpusView, limit: int
+    params: DecisionParams, question: Question, result: SearchResult, view: CorpusView, limit: int,
+    in_context: Callable[[Sentence], Sentence] = lambda sentence: sentence,
 ) -> Decision:
-    """Rank the candidates and choose: answered, related (closest passages) or not found."""
+    """Rank the candidates and choose: answered, related (closest passages) or not found.
+    `in_context` gives a sentence as it would be quoted (a short one with its neighbour)."""
     language: Language = question.language
     p = params.languages[language]
     ranked = rank(p, question, result, view)
     probability = answer_probability(p, question, ranked)
     kind = reply_kind(p, probability)
     if kind == "answered":
-        return Decision(kind, probability, tuple(select(ranked, limit, p.citation_margin, question.multi_source)))
+        chosen = select(ranked, limit, p.citation_margin, question.multi_source)
+        if claims_answer(question, chosen, in_context):
+            return Decision(kind, probability, tuple(chosen))
+        kind = "related"
     if kind == "related":
         return Decision(kind, probability, tuple(select(ranked, limit, math.inf)))
     return Decision(kind, probability, ())
+
+
+def claims_answer(question: Question, chosen: Sequence[Ranked], in_context: Callable[[Sentence], Sentence]) -> bool:
+    """Whether quotes the answer model accepts can stand as the answer: the first holds the kind of
+    answer asked for (a number, a date), where one is asked for."""
+    return bool(chosen) and holds_kind_asked(question, in_context(chosen[0].sentence))
 
 
 def reply_kind(params: LanguageParams, probability: float) -> Kind:

@@ -92,7 +92,8 @@ _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 _TIME_WORDS = (
     "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|"
     "ايار|حزيران|تموز|اب|ايلول|تشرين|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|القرن|عام|سنه|"
-    "يوم|ايام|اسبوع|اسابيع|شهر|اشهر|شهور|امس|غدا"  # "الشهر الجاري", "الأسبوع المقبل"
+    "يوم|ايام|اسبوع|اسابيع|شهر|اشهر|شهور|امس|غدا|"  # "الشهر الجاري", "الأسبوع المقبل"
+    "يومين|اسبوعين|شهرين|عامين|سنتين|اعوام|سنوات|ساعه|ساعات|ساعتين"  # "قبل أسبوعين" (two weeks ago)
 )
 _DECADE = "(?:عشرين|ثلاثين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين)(?:يات|ات)"  # "the nineties"
 # Month names and decades stand between spaces, slashes or brackets ("في يوليو/تموز الماضي").
@@ -413,6 +414,11 @@ def has_number(sentence: Sentence, known: frozenset[str] = frozenset()) -> bool:
 
 def has_date(sentence: Sentence) -> bool:
     return bool(_HAS_DATE.search(normalise(sentence.text)))
+
+
+def holds_kind_asked(question: Question, sentence: Sentence) -> bool:
+    """Whether the sentence holds the kind of answer the question asks for (true when none is asked)."""
+    return not _type_match(question, sentence)[1]
 
 
 def _type_match(question: Question, sentence: Sentence) -> tuple[float, float]:

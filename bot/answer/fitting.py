@@ -48,6 +48,7 @@ from isnad.bot.answer.decision import (
     LanguageParams,
     Linear,
     answer_probability,
+    claims_answer,
     question_row,
     rank_rows,
     reply_kind,
@@ -244,6 +245,11 @@ def _hit(chosen: Sequence[Ranked], o: Observed) -> bool:
     return any(_holds(q, o.item.spans) for q in quoted)
 
 
+def _claims(o: Observed, chosen: Sequence[Ranked]) -> bool:
+    """Whether the chosen sentences can stand as an answer (`decision.claims_answer`)."""
+    return claims_answer(o.question, chosen, lambda s: o.contexts.get(s.span_id, s))
+
+
 def _fit_models(observed: Sequence[Observed], limit: int) -> tuple[LanguageParams, dict[int, list[Ranked]], list[Observed]]:
     """Ranker, citation margin and answer model for one language's items (thresholds left at 0.5);
     each item's ranked candidates; the answerable items whose widest quotes hold the answer."""
@@ -337,12 +343,13 @@ def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) ->
         for o in (o for o in observed if o.item.lang == language):
             ranked = _ranked(p, o)
             kind = reply_kind(p, answer_probability(p, o.question, ranked))
-            answered = kind == "answered"
+            chosen = select(ranked, limit, p.citation_margin, o.question.multi_source)
+            answered = kind == "answered" and _claims(o, chosen)
             if o.item.kind == "answerable":
                 rows["answered"].append(answered)
                 if _hit(select(ranked, limit, math.inf), o):
                     rows["evidence_not_found"].append(kind == "not_found")
-                rows["evidence"].append(answered and _hit(select(ranked, limit, p.citation_margin, o.question.multi_source), o))
+                rows["evidence"].append(answered and _hit(chosen, o))
             else:
                 rows[f"{o.item.kind}_declined"].append(not answered)
             if o.item.kind == "off_corpus":
@@ -368,7 +375,8 @@ def evidence_at_declines(
             ranked = _ranked(p, o)
             probability = answer_probability(p, o.question, ranked)
             if o.item.kind == "answerable":
-                answerable.append((probability, _hit(select(ranked, limit, p.citation_margin, o.question.multi_source), o)))
+                chosen = select(ranked, limit, p.citation_margin, o.question.multi_source)
+                answerable.append((probability, _claims(o, chosen) and _hit(chosen, o)))
             elif o.item.kind == "near_miss":
                 near_misses.append(probability)
         if not near_misses:
