@@ -86,6 +86,9 @@ def test_answer_type_of_a_question(core_answerer: Answerer, question: str, numbe
         ("تجدد الاهتمام بالاتفاقية منذ التسعينيات", False, True),
         ("ويعتزم زيارة موسكو الأسبوع المقبل", False, True),
         ("وقبل أسبوعين، حذّر الرئيس الأوكراني", False, True),  # a time unit's dual
+        ("The plant is expected to produce six thousand drones", True, False),  # an English article
+        ("The leaders met in Kazan last October", False, True),
+        ("The Su-35 deal was announced by the ministry", False, False),
     ],
 )
 def test_answer_type_of_a_sentence(text: str, number: bool, date: bool) -> None:

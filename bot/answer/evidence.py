@@ -81,7 +81,10 @@ _NUMBER_WORD = (  # normalised, whole words
     "واحد|واحده|اثنان|اثنتان|اثنتين|اثنين|ثلاث|ثلاثه|ثلاثون|ثلاثين|اربع|اربعه|اربعون|اربعين|خمس|خمسه|خمسون|خمسين|ست|سته|ستون|ستين|"
     "سبع|سبعه|سبعون|سبعين|ثماني|ثمانيه|ثمانون|ثمانين|تسع|تسعه|تسعون|تسعين|عشر|عشره|عشرون|عشرين|عشرات|"
     "ماءه|مايه|ميه|مييه|ماءتين|مءات|مييات|الف|الفا|الاف|مليون|ملايين|مليار|مليارات|ضعف|اضعاف|نصف|ربع|"
-    "ثلث|ثلثا|ثلثي|ثلثين|مرتين|مرتان"
+    "ثلث|ثلثا|ثلثي|ثلثين|مرتين|مرتان|"
+    # English articles (saved pages): "six thousand drones"
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    "(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundreds?|thousands?|millions?|billions?|dozens?|half|twice|double"
 )
 # A count or amount: a standalone number (not part of a model name such as Su-35 or S-300) or a
 # number word; a number the question already holds does not answer it, and neither does a year.
@@ -93,7 +96,10 @@ _TIME_WORDS = (
     "يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|"
     "ايار|حزيران|تموز|اب|ايلول|تشرين|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|القرن|عام|سنه|"
     "يوم|ايام|اسبوع|اسابيع|شهر|اشهر|شهور|امس|غدا|"  # "الشهر الجاري", "الأسبوع المقبل"
-    "يومين|اسبوعين|شهرين|عامين|سنتين|اعوام|سنوات|ساعه|ساعات|ساعتين"  # "قبل أسبوعين" (two weeks ago)
+    "يومين|اسبوعين|شهرين|عامين|سنتين|اعوام|سنوات|ساعه|ساعات|ساعتين|"  # "قبل أسبوعين" (two weeks ago)
+    "january|february|march|april|june|july|august|september|october|november|december|"
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
+    "days?|weeks?|months?|years?|decades?|century|centuries|hours?"
 )
 _DECADE = "(?:عشرين|ثلاثين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين)(?:يات|ات)"  # "the nineties"
 # Month names and decades stand between spaces, slashes or brackets ("في يوليو/تموز الماضي").
