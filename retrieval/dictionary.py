@@ -17,7 +17,7 @@ from any evaluation data:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -98,19 +98,33 @@ def _words_by_initial() -> dict[str, list[str]]:
     entries = _entries(DICTIONARY_FILE) + _entries(IRREGULAR_FILE)
     words = {w for word, forms in entries for w in (word, *forms) if w.isascii() and w.isalpha()}
     words |= {f"{w[:-1]}ies" if w.endswith("y") else f"{w}s" for w in words}
+    return by_initial(sorted(words))
+
+
+def by_initial(words: Iterable[str]) -> dict[str, list[str]]:
+    """Words grouped by their first letter, in the order given (what `near_spellings` searches)."""
     found: dict[str, list[str]] = {}
-    for word in sorted(words):
-        found.setdefault(word[0], []).append(word)
+    for word in words:
+        found.setdefault(word[:1], []).append(word)
     return found
+
+
+def near_spellings(word: str, words_by_initial: dict[str, list[str]]) -> list[str]:
+    """The words a misspelt or otherwise spelt word may be, closest first: the same first letter, one
+    edit away (Damerau-Levenshtein), two from `LONG_WORD` letters; none below `MIN_CORRECTED_LENGTH`."""
+    if len(word) < MIN_CORRECTED_LENGTH:
+        return []
+    limit = 2 if len(word) >= LONG_WORD else 1
+    found = process.extract(word, words_by_initial.get(word[0], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None)
+    return [w for w, _, _ in found]
 
 
 def corrected_stem(word: str) -> str | None:
     """The stem of the listed English word a misspelt one most likely means ("factroy" -> factory),
     with the same first letter, or None."""
-    if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha():
+    if not word.isalpha():
         return None
-    limit = 2 if len(word) >= LONG_WORD else 1
-    found = process.extractOne(word, _words_by_initial().get(word[0], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit)
+    found = near_spellings(word, _words_by_initial())
     return stem(found[0]) if found else None
 
 

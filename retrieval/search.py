@@ -9,13 +9,11 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 
 from isnad.retrieval.arabic import stem, stems, tokens
 from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from isnad.retrieval.corpus import content_lines
-from isnad.retrieval.dictionary import LONG_WORD, MIN_CORRECTED_LENGTH
+from isnad.retrieval.dictionary import by_initial, near_spellings
 from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.lexical import LexicalIndex
 from isnad.retrieval.lexicon import LEXICON_FILE, TermLexicon
@@ -182,21 +180,12 @@ class CorpusView:
 
     def respellings(self, word: str) -> list[str]:
         """Corpus words a word the corpus lacks may be another spelling of ("بزشكيان" ~ بيزشكيان, a
-        typo): the same first letter, one edit away, two from eight letters (as English misspellings)."""
-        if len(word) < MIN_CORRECTED_LENGTH:
-            return []
-        limit = 2 if len(word) >= LONG_WORD else 1
-        found = process.extract(
-            word, self._words_by_initial.get(word[0], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
-        )
-        return [w for w, _, _ in found]
+        typo), as `dictionary.near_spellings` reads English misspellings."""
+        return near_spellings(word, self._words_by_initial)
 
     @cached_property
     def _words_by_initial(self) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        for word in self.lexicon.words:
-            found.setdefault(word[:1], []).append(word)
-        return found
+        return by_initial(self.lexicon.words)
 
     def word_vectors(self, words: Sequence[str]) -> np.ndarray | None:
         """Query vectors of single (English) words, or None without a term map."""
