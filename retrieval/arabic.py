@@ -41,6 +41,12 @@ _LATIN_LETTER = re.compile("[A-Za-z]")
 # Conjunction/preposition + article prefixes that Snowball leaves on ("والطائرات").
 _CONJUNCTION = re.compile(r"^[وف](?=\w\w)")
 _PREFIX = re.compile(r"^(?:[وف]?(?:بال|كال|لل|ال)|[وف](?=\w{3}))")
+# What Snowball leaves on that a word may also be read without: a one-letter preposition ("لروسيا",
+# "بطهران"), a feminine dual ending ("الحليفتان" is two حليفة, "قلقتان" two قلقة), and the plural of
+# an adjective in ي ("الأمنيين" is الأمني, which Snowball stems as it stems الأمن).
+_PREPOSITION = re.compile(r"^[وف]?[لبك](?=\w{3})")
+_FEMININE_DUAL = re.compile(r"(?<=\w{3})ت(?:ان|ين)$")
+_ADJECTIVE_PLURAL = re.compile(r"(?<=\w{3}ي)(?:ين|ون)$")
 
 
 def normalise(text: str) -> str:
@@ -94,6 +100,9 @@ _FRAMING_WORDS = (
     "وصف", "يصف", "تصف", "وصفت", "وصفه", "وصفها", "وصفوا", "يصفون", "اسم", "ماسم", "نوع", "انواع",
     "type", "types", "sort", "called", "named",
 )
+# Nouns stopwordsiso's Arabic list holds that name what news is about: a ceasefire (وقف إطلاق النار),
+# a visit, a meeting, a force, amounts.
+_CONTENT_WORDS = ("وقف", "زيارة", "لقاء", "قوة", "مليار", "مليون")
 # One-letter proclitics (and, so, with, for, like) a dialect question word may carry: "بإيش", "وشو".
 _PROCLITIC = re.compile(r"^[وفبلك](?=\w\w)")
 _CLITICS = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=\w\w)")
@@ -102,7 +111,7 @@ _CLITICS = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=\w\w)")
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Arabic and English function words, question words and words naming a source, normalised like tokens."""
-    words = stopwordsiso.stopwords(["ar", "en"]) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS) | set(_CHAT_WORDS) | set(_FUNCTION_INFLECTIONS)
+    words = stopwordsiso.stopwords(["ar", "en"]) - set(_CONTENT_WORDS) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS) | set(_CHAT_WORDS) | set(_FUNCTION_INFLECTIONS)
     return frozenset(normalise(w) for w in words)
 
 
@@ -158,6 +167,17 @@ def stem(token: str) -> str:
         bare = _PREFIX.sub("", token) if len(token) > 4 else token
         return arabic.stemWord(bare) or bare
     return english.stemWord(token)
+
+
+def readings(token: str) -> frozenset[str]:
+    """A normalised token's stem, and its stems without a one-letter preposition, a feminine dual
+    ending or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف;
+    "الأمنيين" -> امني، امن). Some readings are no word
+    ("لقاء" -> قاء); a caller matches them against another text's readings, which no word shares."""
+    found = {stem(token)}
+    for form in {token, _PREPOSITION.sub("", token)}:
+        found |= {stem(form), stem(_FEMININE_DUAL.sub("", form)), stem(_ADJECTIVE_PLURAL.sub("", form))}
+    return frozenset(f for f in found if f)
 
 
 def stems(text: str, drop_stopwords: bool = False) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isnad.retrieval.arabic import stem, stems, tokens
+from isnad.retrieval.arabic import readings, stem, stems, tokens
 from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.dictionary import by_initial, near_spellings
@@ -208,8 +208,10 @@ class CorpusView:
 
 
 def _sentence_stems(text: str) -> frozenset[str]:
-    """A sentence's stems, with the Latin acronyms it spells out in Arabic ("أيه بي سي" holds abc)."""
-    return frozenset(stems(text)) | spelled_acronyms(tokens(text))
+    """A sentence's stems (every reading of each word: "لروسيا" holds روسي), with the Latin acronyms
+    it spells out in Arabic ("أيه بي سي" holds abc)."""
+    words = tokens(text)
+    return frozenset().union(*map(readings, words)) | spelled_acronyms(words)
 
 
 def identifying(stems_by_article: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from isnad.retrieval.arabic import detect_language, inflection_cores, normalise, stems, tokens
+from isnad.retrieval.arabic import detect_language, inflection_cores, normalise, readings, stems, stopwords, tokens
 
 
 @pytest.mark.parametrize(
@@ -76,6 +76,24 @@ def test_words_that_frame_the_question_are_not_its_topic(question: str, topic: l
     """"ما اسم", "ما نوع", "what type", "called" and light verbs (يتم، لديها) say what kind of answer is
     asked; the answer sentence names the thing without them."""
     assert stems(question, drop_stopwords=True) == [s for word in topic for s in stems(word)]
+
+
+@pytest.mark.parametrize(
+    ("word", "bare"),
+    [("لروسيا", "روسيا"), ("بطهران", "طهران"), ("وكموسكو", "موسكو"), ("الحليفتان", "حليفة"), ("قلقتين", "قلقة")],
+)
+def test_a_word_is_also_read_without_a_preposition_or_dual_ending(word: str, bare: str) -> None:
+    """Snowball leaves a one-letter preposition and a feminine dual ending on; the word also reads
+    as the stem of the word without them, so "allies" (حليف) finds "الحليفتان"."""
+    assert stems(bare)[0] in readings(normalise(word))
+    assert stems(word)[0] in readings(normalise(word))
+
+
+def test_news_nouns_are_not_stop_words() -> None:
+    """stopwordsiso's Arabic list holds nouns news is about; a question about a ceasefire or a visit keeps them."""
+    kept = stems("هل دعت روسيا الى وقف اطلاق النار خلال الزيارة", drop_stopwords=True)
+    assert {stems("وقف")[0], stems("الزيارة")[0]} <= set(kept)
+    assert normalise("لقاء") not in stopwords()
 
 
 @pytest.mark.parametrize(

@@ -187,6 +187,15 @@ def test_an_inflected_word_the_articles_lack_counts_as_the_form_they_use(core_an
     assert signed.strength == 1.0 and set(stems("يوقع")) <= signed.forms
 
 
+def test_words_match_through_a_preposition_and_a_dual_ending(core_answerer: Answerer) -> None:
+    """"الحليفتان التقليديتان لروسيا إنهما قلقتان" holds allies (حليف), Russia (روسيا) and worried
+    (قلق): Snowball leaves the dual's ت and the preposition ل on, the sentence's other readings do not."""
+    asked, result, view = core_answerer.retrieve("which of russias traditional allies said theyre worried abt the conflict", "en")
+    (sentence,) = {c.sentence.span_id: c.sentence for c in result.candidates if "الحليفتان" in c.sentence.text}.values()
+    found = dict(zip((t.text for t in asked.terms), evidence._found_terms(asked, [sentence], view), strict=True))
+    assert found["russias"] and found["allies"] and found["worried"]
+
+
 @pytest.mark.parametrize(("question", "name", "written"), [("ماذا قال بزشكيان؟", "بزشكيان", "بيزشكيان"), ("شو قال بتروشيف؟", "بتروشيف", "باتروشيف")])
 def test_an_arabic_word_spelled_otherwise_counts_as_the_articles_spelling(
     core_answerer: Answerer, question: str, name: str, written: str

@@ -23,6 +23,7 @@ from isnad.retrieval.arabic import (
     inflection_cores,
     is_function_word,
     normalise,
+    readings,
     stem,
     stopwords,
     tokens,
@@ -230,10 +231,12 @@ def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
     return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.spellings)
 
 
-def _stem_term(term: str, view: CorpusView) -> Term:
-    """A stem that counts only as itself, weighted by how rare it is in the corpus."""
-    frequency = view.sentence_frequency.get(term, 0)
-    return Term(term, frozenset({term}), "", _idf(frequency, view.sentence_count), float(frequency > 0), frozenset({term}))
+def _stem_term(term: str, view: CorpusView, other_readings: Iterable[str] = ()) -> Term:
+    """A stem that counts as itself (and as the word's other readings the corpus uses: "لروسيا" is
+    روسيا too), weighted by how rare it is in the corpus."""
+    forms = frozenset({term, *(r for r in other_readings if view.sentence_frequency.get(r))})
+    frequency = max(view.sentence_frequency.get(f, 0) for f in forms)
+    return Term(term, forms, "", _idf(frequency, view.sentence_count), float(frequency > 0), frozenset({term}))
 
 
 def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
@@ -248,7 +251,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         term = _LEADING_ARTICLE_DIGITS.sub("", stem(word))
         if is_function_word(word) or term in terms or not term:
             continue
-        terms[term] = _stem_term(term, view)
+        terms[term] = _stem_term(term, view, readings(word))
         if terms[term].strength or word.isdigit():
             continue
         if standard := _standard_forms(word, view) or _inflected_forms(word, view) or _respelled_forms(word, view):
