@@ -34,7 +34,8 @@ _LATIN_ACCENTS = {
     if len(base := "".join(m for m in unicodedata.normalize("NFKD", c) if not unicodedata.combining(m))) == 1
     and base.isascii() and base.isalpha() and base != c
 }
-_LETTER_MAP.update(str.maketrans(_LATIN_ACCENTS))
+_ACCENT_MAP = str.maketrans(_LATIN_ACCENTS)
+_LETTER_MAP.update(_ACCENT_MAP)
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
@@ -52,6 +53,11 @@ _ADJECTIVE_PLURAL = re.compile(r"(?<=\w{3}ي)(?:ين|ون)$")
 def normalise(text: str) -> str:
     """Fold spelling variants: diacritics, tatweel, alef/hamza forms, ى/ي, ة/ه, digits, Latin accents, case."""
     return _DIACRITICS.sub("", text).translate(_LETTER_MAP).lower()
+
+
+def without_accents(text: str) -> str:
+    """Latin letters without their accents, case kept ("Temüjin" -> Temujin)."""
+    return text.translate(_ACCENT_MAP)
 
 
 def tokens(text: str) -> list[str]:
@@ -172,9 +178,11 @@ def stem(token: str) -> str:
 def readings(token: str) -> frozenset[str]:
     """A normalised token's stem, and its stems without a one-letter preposition, a feminine dual
     ending or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف;
-    "الأمنيين" -> امني، امن). Some readings are no word
+    "الأمنيين" -> امني، امن), and Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings are no word
     ("لقاء" -> قاء); a caller matches them against another text's readings, which no word shares."""
     found = {stem(token)}
+    if _ARABIC_LETTER.match(token):  # Snowball's own reading of a first و or ف: "فريقين" -> ريق, as فريق
+        found.add(_stemmers()[0].stemWord(token))
     for form in {token, _PREPOSITION.sub("", token)}:
         found |= {stem(form), stem(_FEMININE_DUAL.sub("", form)), stem(_ADJECTIVE_PLURAL.sub("", form))}
     return frozenset(f for f in found if f)

@@ -196,6 +196,13 @@ def test_words_match_through_a_preposition_and_a_dual_ending(core_answerer: Answ
     assert found["russias"] and found["allies"] and found["worried"]
 
 
+def test_accented_names_are_one_word(core_answerer: Answerer) -> None:
+    """"Pezeshkián's" is one term, spelled as the articles' بيزشكيان, not "pezeshki" and a stray "n"."""
+    asked, _, _ = core_answerer.retrieve("What did Pezeshkián say about the treaty?", "en")
+    by_word = {t.text: t for t in asked.terms}
+    assert "pezeshkian" in by_word and by_word["pezeshkian"].strength == 1.0
+
+
 @pytest.mark.parametrize(("question", "name", "written"), [("ماذا قال بزشكيان؟", "بزشكيان", "بيزشكيان"), ("شو قال بتروشيف؟", "بتروشيف", "باتروشيف")])
 def test_an_arabic_word_spelled_otherwise_counts_as_the_articles_spelling(
     core_answerer: Answerer, question: str, name: str, written: str

@@ -27,10 +27,12 @@ from isnad.retrieval.arabic import (
     stem,
     stopwords,
     tokens,
+    without_accents,
     without_clitics,
 )
 from isnad.retrieval.dictionary import corrected_stem, dialect_to_standard, english_to_arabic, phrasal_to_arabic
 from isnad.retrieval.models import Language, Sentence
+from isnad.retrieval.numerals import number_readings
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
 
@@ -300,12 +302,13 @@ def _respelled_forms(word: str, view: CorpusView) -> frozenset[str]:
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
     """English words bridged into Arabic by skeleton (names, loanwords; a short skeleton only where
-    the term map agrees), digits, the dictionary's renderings the corpus uses ("sign" -> وقع، توقيع;
+    the term map agrees), digits (a Roman numeral as its number, "the 1970s" also as السبعينيات), the dictionary's renderings the corpus uses ("sign" -> وقع، توقيع;
     a word found nowhere also as the listed word it misspells, "factroy"),
     or else the term map; with each term-map-translated word's vector (zeros where it matches
     exactly) for soft matching."""
     stop = stopwords()
     total = view.sentence_count
+    text = without_accents(text)  # one word, not "tem" and "jin"
     text = _ABBREVIATION.sub(lambda m: f" {_EXPANSION[(m[1] or m[2]).replace('.', '').lower()]} ", text)
     capitalised = {w.lower() for w in _CAPITALISED.findall(text)}
     phrasal = _phrasal_verbs(_LATIN_WORD.findall(text.lower()), view)
@@ -313,11 +316,15 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         w for w in dict.fromkeys(_LATIN_WORD.findall(text.lower()))
         if w not in stop and (len(w) > 2 or w.isdigit()) and w not in {verb for verb, _ in phrasal}
     ]
+    numbers = number_readings(text)
     literal: dict[str, tuple[str, str, int]] = {}  # word -> (written form, trusted skeleton, sentences holding either)
     for word in words[:MAX_QUESTION_WORDS]:
-        written = word if word.isdigit() else stem(word)
-        skeleton = "" if word.isdigit() else latin_skeleton(word)
-        skeleton = skeleton if len(skeleton) >= (MIN_NAME_SKELETON if word in capitalised else MIN_WORD_SKELETON) else ""
+        if word in numbers and not word.isdigit():  # a Roman numeral is the number it writes
+            written, skeleton = numbers[word], ""
+        else:
+            written = word if word.isdigit() else stem(word)
+            skeleton = "" if word.isdigit() else latin_skeleton(word)
+            skeleton = skeleton if len(skeleton) >= (MIN_NAME_SKELETON if word in capitalised else MIN_WORD_SKELETON) else ""
         count = view.sentence_frequency.get(written, 0) + (view.skeleton_count(skeleton) if skeleton else 0)
         literal[word] = (written, skeleton, count)
     dictionary = english_to_arabic()
@@ -325,7 +332,10 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     for word, (written, _, _) in literal.items():  # "Parliament", whose skeleton alone matches by chance)
         if renderings := [a for a in dictionary.get(written, ()) if view.sentence_frequency.get(a)]:
             listed[word] = renderings
-    embedded = [w for w, (_, _, count) in literal.items() if not count and not w.isdigit() and w not in listed]
+    for word, decade in numbers.items():  # "the 1970s" are also السبعينيات
+        if word.isdigit() and word in literal and view.sentence_frequency.get(decade):
+            listed[word] = [decade]
+    embedded = [w for w, (_, _, count) in literal.items() if not count and not w.isdigit() and w not in listed and w not in numbers]
     found = view.word_vectors(embedded)
     translations: dict[str, list[tuple[str, float]]] = {}
     spelled: dict[str, list[tuple[str, float]]] = {}  # words whose spelling skeleton and term map agree on
