@@ -18,7 +18,7 @@ from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.lexical import LexicalIndex
 from isnad.retrieval.lexicon import LEXICON_FILE, TermLexicon
 from isnad.retrieval.manifest import MANIFEST_FILE, Manifest, file_stamp
-from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
+from isnad.retrieval.models import Article, ArticleMeta, Chunk, RetrievedChunk, Sentence
 from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
 from isnad.retrieval.transliteration import matching_skeletons, spelled_acronyms, text_skeletons
@@ -77,7 +77,7 @@ class CorpusView:
         quotable = [s for s in self._sentence_by_id.values() if s.quotable]
         self._quotable_stems = frozenset().union(*(self._stems[s.span_id] for s in quotable))
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
-        self._publisher_stems = identifying({a: frozenset(stems(i.article.meta.publisher, True)) for a, i in self.articles.items()})
+        self._cited_stems = identifying({a: _citing_stems(i.article.meta) for a, i in self.articles.items()})
         self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
@@ -163,10 +163,10 @@ class CorpusView:
         found = self._stems.get(sentence.span_id)
         return found if found is not None else _sentence_stems(sentence.text)
 
-    def publisher_stems(self, article_id: str) -> frozenset[str]:
-        """Stems of the article's publisher ("نهج (مترجم عن CNBC)"): what a question names when it asks
-        "according to the CNBC report"."""
-        return self._publisher_stems.get(article_id, frozenset())
+    def cited_stems(self, article_id: str) -> frozenset[str]:
+        """Stems of the article's publisher ("نهج (مترجم عن CNBC)") and headline: what a question names
+        when it asks "according to the CNBC report" or "according to the report on his visit to the Kremlin"."""
+        return self._cited_stems.get(article_id, frozenset())
 
     def skeletons_of(self, sentence: Sentence) -> frozenset[str]:
         """Consonant skeletons of an indexed sentence's words."""
@@ -212,6 +212,10 @@ def _sentence_stems(text: str) -> frozenset[str]:
     it spells out in Arabic ("أيه بي سي" holds abc)."""
     words = tokens(text)
     return frozenset().union(*map(readings, words)) | spelled_acronyms(words)
+
+
+def _citing_stems(meta: ArticleMeta) -> frozenset[str]:
+    return _sentence_stems(f"{meta.publisher} {meta.title} {meta.title_en}")
 
 
 def identifying(stems_by_article: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:

@@ -312,6 +312,19 @@ def test_a_publisher_named_in_the_question_is_held_by_every_sentence_it_publishe
         assert covered == (1.0 if candidate.sentence.article_id in publisher or holds_it else 0.0)
 
 
+def test_a_headline_named_in_the_question_is_held_by_every_sentence_of_its_article(core_answerer: Answerer) -> None:
+    """"بحسب تقرير النشرة الدولية عن تعميق الشراكة العسكرية": the report is named by its publisher and
+    its headline's words ("العزلة الدولية تدفع موسكو وطهران لتعميق الشراكة العسكرية"), which every
+    sentence of that article holds; no other article's sentence holds تعميق."""
+    asked, result, view = core_answerer.retrieve("ماذا قال تقرير النشرة الدولية عن تعميق الشراكة", "ar")
+    (deepening,) = (t for t in asked.terms if t.text == stem("تعميق"))
+    headline = {a for a, indexed in view.articles.items() if "تعميق" in indexed.article.meta.title}
+    assert headline and {c.sentence.article_id for c in result.candidates} - headline
+    for candidate in result.candidates:
+        (found,) = (f for t, f in zip(asked.terms, evidence._found_terms(asked, [candidate.sentence], view), strict=True) if t is deepening)
+        assert found == (candidate.sentence.article_id in headline or stem("تعميق") in view.stems_of(candidate.sentence))
+
+
 def test_a_publisher_every_article_shares_names_none_of_them() -> None:
     found = identifying({"a": frozenset({"xquad", "cnbc"}), "b": frozenset({"xquad"}), "c": frozenset({"xquad", "مستقل"})})
     assert found == {"a": frozenset({"cnbc"}), "b": frozenset(), "c": frozenset({"مستقل"})}

@@ -398,7 +398,7 @@ def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]
 def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView) -> list[bool]:
     """For each of the question's terms, whether the sentences hold it (a publisher named in the
     question is held by every sentence it published)."""
-    sentence_stems = frozenset().union(*(view.stems_of(s) | view.publisher_stems(s.article_id) for s in sentences))
+    sentence_stems = frozenset().union(*(view.stems_of(s) | view.cited_stems(s.article_id) for s in sentences))
     skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if any(t.skeleton for t in question.terms) else frozenset()
     return [_found(t, sentence_stems, skeletons) for t in question.terms]
 
