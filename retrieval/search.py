@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isnad.retrieval.arabic import readings, stem, stems, tokens
+from isnad.retrieval.arabic import readings, stem, tokens
 from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.dictionary import by_initial, near_spellings
