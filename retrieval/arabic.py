@@ -176,10 +176,10 @@ def stem(token: str) -> str:
 
 
 def readings(token: str) -> frozenset[str]:
-    """A normalised token's stem, and its stems without a one-letter preposition, a feminine dual
-    ending or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف;
-    "الأمنيين" -> امني، امن), and Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings are no word
-    ("لقاء" -> قاء); a caller matches them against another text's readings, which no word shares."""
+    """A normalised token's stem, its stems without a one-letter preposition, a feminine dual ending
+    or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
+    -> امني، امن), and Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings
+    are no word ("لقاء" -> قاء); a caller matches them against another text's readings."""
     found = {stem(token)}
     if _ARABIC_LETTER.match(token):  # Snowball's own reading of a first و or ف: "فريقين" -> ريق, as فريق
         found.add(_stemmers()[0].stemWord(token))

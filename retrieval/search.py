@@ -215,6 +215,7 @@ def _sentence_stems(text: str) -> frozenset[str]:
 
 
 def _citing_stems(meta: ArticleMeta) -> frozenset[str]:
+    """The stems a question citing the article may use: its publisher's and its headline's."""
     return _sentence_stems(f"{meta.publisher} {meta.title} {meta.title_en}")
 
 
