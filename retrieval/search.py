@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isnad.retrieval.arabic import readings, stem, tokens
+from isnad.retrieval.arabic import is_function_word, readings, stem, tokens
 from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.dictionary import by_initial, near_spellings
@@ -18,7 +18,7 @@ from isnad.retrieval.embedders import Embedder
 from isnad.retrieval.lexical import LexicalIndex
 from isnad.retrieval.lexicon import LEXICON_FILE, TermLexicon
 from isnad.retrieval.manifest import MANIFEST_FILE, Manifest, file_stamp
-from isnad.retrieval.models import Article, ArticleMeta, Chunk, RetrievedChunk, Sentence
+from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
 from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
 from isnad.retrieval.transliteration import matching_skeletons, spelled_acronyms, text_skeletons
@@ -77,7 +77,8 @@ class CorpusView:
         quotable = [s for s in self._sentence_by_id.values() if s.quotable]
         self._quotable_stems = frozenset().union(*(self._stems[s.span_id] for s in quotable))
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
-        self._cited_stems = identifying({a: _citing_stems(i.article.meta) for a, i in self.articles.items()})
+        self._publisher_stems = identifying({a: _sentence_stems(i.article.meta.publisher) for a, i in self.articles.items()})
+        self._headlines = _headlines({a: (i.article.meta.title, i.article.meta.title_en) for a, i in self.articles.items()})
         self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
@@ -163,10 +164,23 @@ class CorpusView:
         found = self._stems.get(sentence.span_id)
         return found if found is not None else _sentence_stems(sentence.text)
 
-    def cited_stems(self, article_id: str) -> frozenset[str]:
-        """Stems of the article's publisher ("نهج (مترجم عن CNBC)") and headline: what a question names
-        when it asks "according to the CNBC report" or "according to the report on his visit to the Kremlin"."""
-        return self._cited_stems.get(article_id, frozenset())
+    def publisher_stems(self, article_id: str) -> frozenset[str]:
+        """Stems of the article's publisher ("نهج (مترجم عن CNBC)"): what a question names when it asks
+        "according to the CNBC report"."""
+        return self._publisher_stems.get(article_id, frozenset())
+
+    def headline_stems(self, article_id: str) -> frozenset[str]:
+        """Stems of the words of the article's headlines (Arabic and English) that name it among the others."""
+        return frozenset().union(*(r for words in self._headlines.get(article_id, ()) for r in words))
+
+    def headlines_named(self, forms: frozenset[str]) -> frozenset[str]:
+        """The articles one of whose headlines the forms name: at least half of its identifying words
+        ("the report on deepening the military partnership"; "Super Bowl 50"), not one word of it
+        ("when was it signed?" does not name "Putin and Pezeshkian sign a partnership")."""
+        return frozenset(
+            a for a, headlines in self._headlines.items()
+            if any(words and 2 * sum(bool(w & forms) for w in words) >= len(words) for words in headlines)
+        )
 
     def skeletons_of(self, sentence: Sentence) -> frozenset[str]:
         """Consonant skeletons of an indexed sentence's words."""
@@ -214,9 +228,12 @@ def _sentence_stems(text: str) -> frozenset[str]:
     return frozenset().union(*map(readings, words)) | spelled_acronyms(words)
 
 
-def _citing_stems(meta: ArticleMeta) -> frozenset[str]:
-    """The stems a question citing the article may use: its publisher's and its headline's."""
-    return _sentence_stems(f"{meta.publisher} {meta.title} {meta.title_en}")
+def _headlines(titles: dict[str, tuple[str, ...]]) -> dict[str, tuple[tuple[frozenset[str], ...], ...]]:
+    """Each article's headlines as their content words' readings, keeping the words whose readings
+    at most half of the articles' headlines share."""
+    words = {a: [[readings(w) for w in tokens(t) if not is_function_word(w)] for t in found] for a, found in titles.items()}
+    kept = identifying({a: frozenset().union(*(r for title in found for r in title)) for a, found in words.items()})
+    return {a: tuple(tuple(r for r in title if r & kept[a]) for title in found) for a, found in words.items()}
 
 
 def identifying(stems_by_article: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:

@@ -313,16 +313,20 @@ def test_a_publisher_named_in_the_question_is_held_by_every_sentence_it_publishe
 
 
 def test_a_headline_named_in_the_question_is_held_by_every_sentence_of_its_article(core_answerer: Answerer) -> None:
-    """"بحسب تقرير النشرة الدولية عن تعميق الشراكة العسكرية": the report is named by its publisher and
-    its headline's words ("العزلة الدولية تدفع موسكو وطهران لتعميق الشراكة العسكرية"), which every
-    sentence of that article holds; no other article's sentence holds تعميق."""
-    asked, result, view = core_answerer.retrieve("ماذا قال تقرير النشرة الدولية عن تعميق الشراكة", "ar")
+    """"بحسب تقرير النشرة الدولية عن تعميق الشراكة العسكرية بين موسكو وطهران" names the report by most
+    of its headline ("العزلة الدولية تدفع موسكو وطهران لتعميق الشراكة العسكرية"), whose words every
+    sentence under it holds; one word of a headline names nothing ("ومتى وقعت؟" is not the signing)."""
+    question = "بحسب تقرير النشرة الدولية عن تعميق الشراكة العسكرية بين موسكو وطهران، ماذا قال المسؤولون؟"
+    asked, result, view = core_answerer.retrieve(question, "ar")
     (deepening,) = (t for t in asked.terms if t.text == stem("تعميق"))
     headline = {a for a, indexed in view.articles.items() if "تعميق" in indexed.article.meta.title}
+    assert view.headlines_named(asked.forms) == headline
     assert headline and {c.sentence.article_id for c in result.candidates} - headline
     for candidate in result.candidates:
         (found,) = (f for t, f in zip(asked.terms, evidence._found_terms(asked, [candidate.sentence], view), strict=True) if t is deepening)
         assert found == (candidate.sentence.article_id in headline or stem("تعميق") in view.stems_of(candidate.sentence))
+    signed, _, _ = core_answerer.retrieve("ومتى وقعت؟", "ar")
+    assert not view.headlines_named(signed.forms)
 
 
 def test_a_publisher_every_article_shares_names_none_of_them() -> None:

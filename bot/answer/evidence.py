@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -160,6 +161,11 @@ class Question:
     @property
     def total_weight(self) -> float:
         return sum(t.weight for t in self.terms)
+
+    @cached_property
+    def forms(self) -> frozenset[str]:
+        """What counts as any of its terms."""
+        return frozenset().union(*(t.forms for t in self.terms))
 
     @property
     def known_share(self) -> float:
@@ -397,8 +403,12 @@ def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]
 
 def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView) -> list[bool]:
     """For each of the question's terms, whether the sentences hold it (a publisher named in the
-    question is held by every sentence it published)."""
-    sentence_stems = frozenset().union(*(view.stems_of(s) | view.cited_stems(s.article_id) for s in sentences))
+    question is held by every sentence it published, a headline it names by every sentence under it)."""
+    named = view.headlines_named(question.forms)
+    sentence_stems = frozenset().union(*(
+        view.stems_of(s) | view.publisher_stems(s.article_id) | (view.headline_stems(s.article_id) if s.article_id in named else frozenset())
+        for s in sentences
+    ))
     skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if any(t.skeleton for t in question.terms) else frozenset()
     return [_found(t, sentence_stems, skeletons) for t in question.terms]
 
