@@ -79,6 +79,7 @@ class CorpusView:
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
         self._publisher_stems = identifying({a: _sentence_stems(i.article.meta.publisher) for a, i in self.articles.items()})
         self._headlines = _headlines({a: (i.article.meta.title, i.article.meta.title_en) for a, i in self.articles.items()})
+        self._headline_stems = {a: frozenset().union(*(r for title in found for r in title)) for a, found in self._headlines.items()}
         self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
@@ -171,7 +172,7 @@ class CorpusView:
 
     def headline_stems(self, article_id: str) -> frozenset[str]:
         """Stems of the words of the article's headlines (Arabic and English) that name it among the others."""
-        return frozenset().union(*(r for words in self._headlines.get(article_id, ()) for r in words))
+        return self._headline_stems.get(article_id, frozenset())
 
     def headlines_named(self, forms: frozenset[str]) -> frozenset[str]:
         """The articles one of whose headlines the forms name: at least half of its identifying words

@@ -308,10 +308,10 @@ def _respelled_forms(word: str, view: CorpusView) -> frozenset[str]:
 
 def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray | None]:
     """English words bridged into Arabic by skeleton (names, loanwords; a short skeleton only where
-    the term map agrees), digits (a Roman numeral as its number, "the 1970s" also as السبعينيات), the dictionary's renderings the corpus uses ("sign" -> وقع، توقيع;
-    a word found nowhere also as the listed word it misspells, "factroy"),
-    or else the term map; with each term-map-translated word's vector (zeros where it matches
-    exactly) for soft matching."""
+    the term map agrees), digits (a Roman numeral as its number, "the 1970s" also as السبعينيات),
+    the dictionary's renderings the corpus uses ("sign" -> وقع، توقيع; a word found nowhere also as
+    the listed word it misspells, "factroy"), or else the term map; with each term-map-translated
+    word's vector (zeros where it matches exactly) for soft matching."""
     stop = stopwords()
     total = view.sentence_count
     text = without_accents(text)  # one word, not "tem" and "jin"
