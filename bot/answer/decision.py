@@ -198,8 +198,7 @@ def decide(
     probability = answer_probability(p, question, ranked)
     kind = reply_kind(p, probability)
     if kind == "answered":
-        chosen = select(ranked, limit, p.citation_margin, question.multi_source)
-        if claims_answer(question, chosen, in_context):
+        if chosen := answer_quotes(p, question, ranked, limit, in_context):
             return Decision(kind, probability, tuple(chosen))
         kind = "related"
     if kind == "related":
@@ -207,10 +206,14 @@ def decide(
     return Decision(kind, probability, ())
 
 
-def claims_answer(question: Question, chosen: Sequence[Ranked], in_context: Callable[[Sentence], Sentence]) -> bool:
-    """Whether quotes the answer model accepts can stand as the answer: the first holds the kind of
-    answer asked for (a number, a date), where one is asked for."""
-    return bool(chosen) and holds_kind_asked(question, in_context(chosen[0].sentence))
+def answer_quotes(
+    params: LanguageParams, question: Question, ranked: Sequence[Ranked], limit: int, in_context: Callable[[Sentence], Sentence]
+) -> list[Ranked]:
+    """The sentences an answer quotes (the best and those within the citation margin), or none when
+    they cannot stand as the answer: the first must hold the kind of answer asked for (a number, a
+    date), where one is asked for."""
+    chosen = select(ranked, limit, params.citation_margin, question.multi_source)
+    return chosen if chosen and holds_kind_asked(question, in_context(chosen[0].sentence)) else []
 
 
 def reply_kind(params: LanguageParams, probability: float) -> Kind:

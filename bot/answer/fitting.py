@@ -48,7 +48,7 @@ from isnad.bot.answer.decision import (
     LanguageParams,
     Linear,
     answer_probability,
-    claims_answer,
+    answer_quotes,
     question_row,
     rank_rows,
     reply_kind,
@@ -147,6 +147,10 @@ class Observed:
     labels: np.ndarray
     contexts: dict[str, Sentence]  # each candidate sentence (by span id) as it would be quoted
 
+    def in_context(self, sentence: Sentence) -> Sentence:
+        """A candidate sentence as it would be quoted."""
+        return self.contexts.get(sentence.span_id, sentence)
+
 
 # -- data ----------------------------------------------------------------------------------------
 def _split(item: dict[str, Any], splits: dict[str, list[str]] | None) -> str:
@@ -241,13 +245,8 @@ def _ranked(params: LanguageParams, o: Observed) -> list[Ranked]:
 
 def _hit(chosen: Sequence[Ranked], o: Observed) -> bool:
     """Whether the quotes of the chosen sentences hold the answer."""
-    quoted = quotes([r.sentence for r in chosen], lambda s: o.contexts.get(s.span_id, s))
+    quoted = quotes([r.sentence for r in chosen], o.in_context)
     return any(_holds(q, o.item.spans) for q in quoted)
-
-
-def _claims(o: Observed, chosen: Sequence[Ranked]) -> bool:
-    """Whether the chosen sentences can stand as an answer (`decision.claims_answer`)."""
-    return claims_answer(o.question, chosen, lambda s: o.contexts.get(s.span_id, s))
 
 
 def _fit_models(observed: Sequence[Observed], limit: int) -> tuple[LanguageParams, dict[int, list[Ranked]], list[Observed]]:
@@ -343,8 +342,8 @@ def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) ->
         for o in (o for o in observed if o.item.lang == language):
             ranked = _ranked(p, o)
             kind = reply_kind(p, answer_probability(p, o.question, ranked))
-            chosen = select(ranked, limit, p.citation_margin, o.question.multi_source)
-            answered = kind == "answered" and _claims(o, chosen)
+            chosen = answer_quotes(p, o.question, ranked, limit, o.in_context)
+            answered = kind == "answered" and bool(chosen)
             if o.item.kind == "answerable":
                 rows["answered"].append(answered)
                 if _hit(select(ranked, limit, math.inf), o):
@@ -375,8 +374,7 @@ def evidence_at_declines(
             ranked = _ranked(p, o)
             probability = answer_probability(p, o.question, ranked)
             if o.item.kind == "answerable":
-                chosen = select(ranked, limit, p.citation_margin, o.question.multi_source)
-                answerable.append((probability, _claims(o, chosen) and _hit(chosen, o)))
+                answerable.append((probability, _hit(answer_quotes(p, o.question, ranked, limit, o.in_context), o)))
             elif o.item.kind == "near_miss":
                 near_misses.append(probability)
         if not near_misses:
