@@ -192,7 +192,7 @@ def test_words_match_through_a_preposition_and_a_dual_ending(core_answerer: Answ
     (قلق): Snowball leaves the dual's ت and the preposition ل on, the sentence's other readings do not."""
     asked, result, view = core_answerer.retrieve("which of russias traditional allies said theyre worried abt the conflict", "en")
     (sentence,) = {c.sentence.span_id: c.sentence for c in result.candidates if "الحليفتان" in c.sentence.text}.values()
-    found = dict(zip((t.text for t in asked.terms), evidence._found_terms(asked, [sentence], view), strict=True))
+    found = dict(zip((t.text for t in asked.terms), evidence._found_terms(asked, [sentence], view, view.headlines_named(asked.forms)), strict=True))
     assert found["russias"] and found["allies"] and found["worried"]
 
 
@@ -320,10 +320,11 @@ def test_a_headline_named_in_the_question_is_held_by_every_sentence_of_its_artic
     asked, result, view = core_answerer.retrieve(question, "ar")
     (deepening,) = (t for t in asked.terms if t.text == stem("تعميق"))
     headline = {a for a, indexed in view.articles.items() if "تعميق" in indexed.article.meta.title}
-    assert view.headlines_named(asked.forms) == headline
+    named = view.headlines_named(asked.forms)
+    assert named == headline
     assert headline and {c.sentence.article_id for c in result.candidates} - headline
     for candidate in result.candidates:
-        (found,) = (f for t, f in zip(asked.terms, evidence._found_terms(asked, [candidate.sentence], view), strict=True) if t is deepening)
+        (found,) = (f for t, f in zip(asked.terms, evidence._found_terms(asked, [candidate.sentence], view, named), strict=True) if t is deepening)
         assert found == (candidate.sentence.article_id in headline or stem("تعميق") in view.stems_of(candidate.sentence))
     signed, _, _ = core_answerer.retrieve("ومتى وقعت؟", "ar")
     assert not view.headlines_named(signed.forms)

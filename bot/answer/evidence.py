@@ -401,10 +401,10 @@ def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]
     return bool(term.forms & sentence_stems) or (bool(term.skeleton) and skeleton_found(term.skeleton, skeletons))
 
 
-def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView) -> list[bool]:
+def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView, named: frozenset[str]) -> list[bool]:
     """For each of the question's terms, whether the sentences hold it (a publisher named in the
-    question is held by every sentence it published, a headline it names by every sentence under it)."""
-    named = view.headlines_named(question.forms)
+    question is held by every sentence it published, the headline of an article in `named`, those
+    whose headline it names, by every sentence under it)."""
     sentence_stems = frozenset().union(*(
         view.stems_of(s) | view.publisher_stems(s.article_id) | (view.headline_stems(s.article_id) if s.article_id in named else frozenset())
         for s in sentences
@@ -468,7 +468,8 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
     for rank, passage in enumerate(result.passages):
         for sentence in view.sentences_in(passage.chunk):
             passage_rank.setdefault(sentence.span_id, rank)
-    found = [_found_terms(question, [c.sentence], view) for c in result.candidates]
+    named = view.headlines_named(question.forms)
+    found = [_found_terms(question, [c.sentence], view, named) for c in result.candidates]
     coverages = [_coverage(question, hits) for hits in found]
     soft = [
         _soft_coverage(question, c.sentence, hits, coverage, view)
@@ -479,7 +480,7 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
     rows = []
     for candidate, (coverage, rarest), soft_coverage in zip(result.candidates, coverages, soft, strict=True):
         sentence = candidate.sentence
-        window, _ = _coverage(question, _found_terms(question, view.neighbourhood(sentence), view))
+        window, _ = _coverage(question, _found_terms(question, view.neighbourhood(sentence), view, named))
         match, missing = _type_match(question, sentence)
         ranked = passage_rank.get(sentence.span_id)
         rows.append((
