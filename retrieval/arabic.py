@@ -180,11 +180,11 @@ def readings(token: str) -> frozenset[str]:
     or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
     -> امني، امن), and Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings
     are no word ("لقاء" -> قاء); a caller matches them against another text's readings."""
-    found = {stem(token)}
+    forms = {token, _PREPOSITION.sub("", token)}
+    forms |= {ending.sub("", form) for form in forms for ending in (_FEMININE_DUAL, _ADJECTIVE_PLURAL)}
+    found = {stem(form) for form in forms}
     if _ARABIC_LETTER.match(token):  # Snowball's own reading of a first و or ف: "فريقين" -> ريق, as فريق
         found.add(_stemmers()[0].stemWord(token))
-    for form in {token, _PREPOSITION.sub("", token)}:
-        found |= {stem(form), stem(_FEMININE_DUAL.sub("", form)), stem(_ADJECTIVE_PLURAL.sub("", form))}
     return frozenset(f for f in found if f)
 
 
