@@ -33,7 +33,7 @@ from isnad.retrieval.arabic import (
 )
 from isnad.retrieval.dictionary import corrected_stem, dialect_to_standard, english_to_arabic, phrasal_to_arabic
 from isnad.retrieval.models import Language, Sentence
-from isnad.retrieval.numerals import number_readings
+from isnad.retrieval.numerals import DECADE_TENS, number_readings
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
 
@@ -105,7 +105,7 @@ _TIME_WORDS = (
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
     "days?|weeks?|months?|years?|decades?|century|centuries|hours?"
 )
-_DECADE = "(?:عشرين|ثلاثين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين)(?:يات|ات)"  # "the nineties"
+_DECADE = f"(?:{'|'.join(DECADE_TENS.values())})(?:يات|ات)"  # "the nineties"
 # Month names and decades stand between spaces, slashes or brackets ("في يوليو/تموز الماضي").
 _HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|[\s/(])(?:[وفبل]?(?:ال)?)(?:{_TIME_WORDS}|{_DECADE})(?=[\s/)،,.]|$)")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
