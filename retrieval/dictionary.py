@@ -25,6 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from isnad.retrieval.arabic import normalise, stem, stopwords, tokens
+from isnad.retrieval.places import english_to_arabic_places
 
 DICTIONARY_FILE = Path(__file__).with_name("en_ar.tsv")
 DIALECT_FILE = Path(__file__).with_name("ar_dialect.tsv")
@@ -47,11 +48,11 @@ def _entries(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((word.strip(), tuple(items.split("|"))) for word, _, items in (line.partition("\t") for line in lines))
 
 
-def _renderings(path: Path, key: Callable[[str], str]) -> dict[str, frozenset[str]]:
+def _renderings(entries: Iterable[tuple[str, Iterable[str]]], key: Callable[[str], str]) -> dict[str, frozenset[str]]:
     """key(word) -> the Arabic stems of its renderings (words of one key share them)."""
     found: dict[str, set[str]] = {}
     stop = stopwords()
-    for word, arabic in _entries(path):
+    for word, arabic in entries:
         renderings = [[t for t in tokens(r) if t not in stop] for r in arabic]  # "show" ~ بيّن, written like "between"
         single = [r[0] for r in renderings if len(r) == 1]
         # a phrase counts by its longest word, and only where no single word renders it ("نوفمبر|تشرين
@@ -64,8 +65,10 @@ def _renderings(path: Path, key: Callable[[str], str]) -> dict[str, frozenset[st
 
 @lru_cache(maxsize=1)
 def english_to_arabic() -> dict[str, frozenset[str]]:
-    """English stem -> the Arabic stems of its renderings; an irregular past form shares its verb's."""
-    dictionary = _renderings(DICTIONARY_FILE, lambda word: stem(word.lower()))
+    """English stem -> the Arabic stems of its renderings (with CLDR's names of countries and
+    languages); an irregular past form shares its verb's."""
+    entries = (*_entries(DICTIONARY_FILE), *english_to_arabic_places().items())
+    dictionary = _renderings(entries, lambda word: stem(word.lower()))
     for base, inflected in _entries(IRREGULAR_FILE):
         if renderings := dictionary.get(stem(base)):
             for form in map(stem, inflected):
@@ -79,7 +82,7 @@ def phrasal_to_arabic() -> dict[tuple[str, str], frozenset[str]]:
     irregular past forms share them ("took part" as "take part")."""
     past = {stem(base): tuple(map(stem, inflected)) for base, inflected in _entries(IRREGULAR_FILE)}
     found: dict[tuple[str, str], frozenset[str]] = {}
-    for phrase, arabic in _renderings(PHRASAL_FILE, str.lower).items():
+    for phrase, arabic in _renderings(_entries(PHRASAL_FILE), str.lower).items():
         verb, particle = phrase.split()
         for form in (stem(verb), *past.get(stem(verb), ())):
             found[(form, particle)] = found.get((form, particle), frozenset()) | arabic
@@ -89,7 +92,7 @@ def phrasal_to_arabic() -> dict[tuple[str, str], frozenset[str]]:
 @lru_cache(maxsize=1)
 def dialect_to_standard() -> dict[str, frozenset[str]]:
     """Normalised dialect word -> the stems of its Modern Standard Arabic renderings."""
-    return _renderings(DIALECT_FILE, normalise)
+    return _renderings(_entries(DIALECT_FILE), normalise)
 
 
 @lru_cache(maxsize=1)

@@ -354,3 +354,17 @@ def test_a_dialect_word_the_corpus_lacks_counts_as_its_standard_arabic(core_answ
     dialect = [t for t in asked.terms if not view.sentence_frequency.get(t.text)]
     assert dialect and all(t.strength == 1.0 for t in dialect)
     assert any(stem(standard) in t.forms for t in dialect)
+
+
+def test_a_country_is_its_arabic_name_not_the_term_maps_neighbour(core_answerer: Answerer) -> None:
+    """"china" and "india" are الصين and الهند (CLDR's names), not إيران, which the term map finds
+    nearest them and every other sentence of the seed articles holds."""
+    asked, result, view = core_answerer.retrieve("what did china and india say about the war", "en")
+    named = view.headlines_named(asked.forms)
+    allies = next(c.sentence for c in result.candidates if "الحليفتان" in c.sentence.text)
+    iran_only = next(c.sentence for c in result.candidates if "إيران" in c.sentence.text and "الصين" not in c.sentence.text and "الهند" not in c.sentence.text)
+    terms = [t.text for t in asked.terms]
+    found = dict(zip(terms, evidence._found_terms(asked, [allies], view, named), strict=True))
+    assert found["china"] and found["india"]
+    found = dict(zip(terms, evidence._found_terms(asked, [iran_only], view, named), strict=True))
+    assert not found["china"] and not found["india"]
