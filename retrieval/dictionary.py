@@ -6,7 +6,7 @@ abstract nouns ("sign" -> منشور, "confirm" -> مطلع) and for everyday di
 استلام). Lists beside this module give their usual renderings instead, one word a line,
 `word<TAB>rendering|rendering|...`, written for Isnad from general knowledge of the languages, not
 from any evaluation data:
-- `en_ar.tsv`: about nine thousand English words of news and encyclopedic writing, in Arabic (with
+- `en_ar.tsv`: about twelve thousand English words of news and encyclopedic writing, in Arabic (with
   `en_irregular.tsv`, the past forms of irregular verbs: "sent" is rendered as "send" is);
 - `en_phrasal.tsv`: English phrasal verbs ("set up" -> أنشأ، أقام; "carry out" -> نفذ), whose verb
   alone means something else or is a stop word ("take part", "call for");
