@@ -25,7 +25,7 @@ from isnad.retrieval.arabic import without_accents
 # China -> Chinese, Italy -> Italian, Germany -> German (the name without its final vowel or y, the
 # last only from five letters: "chin", "cub" and "malt" are words).
 _ADJECTIVE_ENDINGS = ("ian", "an", "n", "i", "ese")
-MIN_BARE_ADJECTIVE = 5
+_MIN_BARE_ADJECTIVE = 5
 _FINAL_VOWEL = re.compile(r"[aeiouy]$")
 _LEADING_ARTICLE = re.compile(r"^ال")
 _FINAL_ALEF_OR_TA = re.compile(r"[اةى]$")
@@ -46,7 +46,7 @@ def arabic_adjective(name: str) -> str:
 def english_adjectives(name: str) -> Iterator[str]:
     """Spellings an English adjective of the country may take (most are no word and are never asked)."""
     bare = _FINAL_VOWEL.sub("", name)
-    if bare != name and len(bare) >= MIN_BARE_ADJECTIVE:
+    if bare != name and len(bare) >= _MIN_BARE_ADJECTIVE:
         yield bare
     for base in dict.fromkeys((name, bare)):
         for ending in _ADJECTIVE_ENDINGS:
