@@ -8,7 +8,9 @@ XQuAD dev articles are cut into `--folds` folds; the decision is fitted `--folds
 time on all but one fold (and on the seed questions' dev items, as the real fit is), and the
 left-out fold is scored. Printed per language, pooled over the folds: the share of answerable
 questions with the answer in a claimed reply, at the thresholds that decline 0.86 / 0.87 / 0.88
-of the left-out near misses (matched declines, so two versions compare at equal safety).
+of the left-out near misses (matched declines, so two versions compare at equal safety); and at
+the fitted thresholds themselves, the near misses declined and the evidence claimed (how well
+the fit's operating point, TARGET_DECLINED, holds on articles it never saw).
 
 It indexes what `python -m isnad.bot.answer.fitting` indexes (~1 min with a warm `--work`
 folder, ~10 min cold) and writes nothing else; bot/answer/decision.json is left alone.
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fold_of = fitting.article_folds(observed, args.folds, [*splits["fit"], *splits["heldout"]])
     limit = settings.search.max_citations
     pooled: dict[str, dict[float, list[bool]]] = {lang: {d: [] for d in DECLINES} for lang in fitting.LANGUAGES}
+    at_fit: dict[str, dict[str, list[float]]] = {lang: {"near_miss_declined": [], "evidence": []} for lang in fitting.LANGUAGES}
     for held_out in range(args.folds):
         split = with_fold_held_out(observed, fold_of, held_out)
         params = fitting.fit(split, limit, "bench/decision_cv.py", [])
@@ -69,10 +72,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for lang, found in fitting.evidence_at_declines(params, scored, limit, DECLINES).items():
             for decline, hits in found.items():
                 pooled[lang][decline] += hits
+        for lang, measured in fitting.figures(params, scored, limit).items():
+            for name, shares in at_fit[lang].items():
+                shares += [measured[name]] * int(measured[f"n_{name}"])  # pooled over the folds' questions
     print(f"{args.folds}-fold cross-validation over XQuAD dev articles: evidence, claimed, at matched near-miss declines")
     for lang, found in pooled.items():
         figures = "  ".join(f"{d}: {np.mean(hits):.3f}" for d, hits in found.items())
         print(f"  {lang}  {figures}  (n={len(found[DECLINES[0]])})")
+    print(f"at the fitted thresholds (TARGET_DECLINED {fitting.TARGET_DECLINED}):")
+    for lang, pooled_shares in at_fit.items():
+        declined, evidence = np.mean(pooled_shares["near_miss_declined"]), np.mean(pooled_shares["evidence"])
+        print(f"  {lang}  near misses declined {declined:.3f}, evidence {evidence:.3f}")
     return 0
 
 

@@ -68,10 +68,15 @@ DATA = ROOT / "tests" / "data"
 XQUAD = DATA / "xquad"
 GOLDEN_FILES = ("questions.jsonl", "chat_questions.jsonl", "exam_questions.jsonl")
 # Share of unseen near-miss and unanswerable questions the answer threshold should decline (the aim
-# is 0.85; a held-out draw of ~200 differs from another by about two points). The share of the
-# fitted questions that achieves it is estimated over DECLINE_FOLDS folds of articles (decline_level).
-TARGET_DECLINED = 0.88
+# is 0.85; six XQuAD articles decline from 0.82 to 0.91 of theirs at one threshold, so the other
+# half's 24 articles may fall about two points either side). The share of the fitted questions that
+# achieves it is estimated over DECLINE_FOLDS folds of articles (decline_level). Measured on four
+# left-out folds of XQuAD dev articles (session 13): 0.87 declines ar 0.868 / en 0.872 of their near
+# misses with evidence claimed for 0.815 / 0.730 of their answerable questions; 0.88 declines 0.876
+# / 0.879 with 0.809 / 0.722.
+TARGET_DECLINED = 0.87
 DECLINE_FOLDS = 4
+LEVELS = np.arange(0.80, 1.0, 0.0005)  # the shares of fitted negatives decline_level tries
 TARGET_OFF_CORPUS_NOT_FOUND = 0.9  # off-corpus questions get "not found", not related passages
 # ... unless that hides the passages of answerable questions: English off-corpus questions score
 # about as high as answerable ones, and the quantile of 14 of them hid the answer's passages from a
@@ -295,19 +300,27 @@ def decline_level(observed: Sequence[Observed], limit: int, target: float) -> fl
 
     A model declines more of the questions it was fitted on than of new ones, so the quantile of
     its own negatives is optimistic. Fitted on all folds of articles but one (a question of no
-    article is always fitted on), the threshold that
-    declines `target` of the left-out fold's negatives declines some larger share of the fitted
-    folds' own: that share, averaged over the folds, is the level applied to the whole fit."""
+    article is always fitted on), each fold's model puts its threshold at the same quantile of its
+    own negatives; the level is the lowest quantile at which those thresholds decline `target` of
+    the left-out folds' negatives, pooled. (Averaging each fold's own level instead, until session
+    13, declined only 0.862 of left-out near misses for a target of 0.88.)"""
     fold_of = article_folds(observed, DECLINE_FOLDS)
-    levels = []
+    fitted_negatives, left_out_negatives = [], []
     for fold in range(DECLINE_FOLDS):
         inside = [o for o in observed if fold_of.get(o.item.id) != fold]
         left_out = [o for o in observed if fold_of.get(o.item.id) == fold]
         params, _, _ = _fit_models(inside, limit)
-        held = _negatives(params, left_out)
-        if len(held):
-            levels.append(float(np.mean(_negatives(params, inside) <= np.quantile(held, target))))
-    return float(np.mean(levels)) if levels else target
+        if len(held := _negatives(params, left_out)):
+            fitted_negatives.append(_negatives(params, inside))
+            left_out_negatives.append(held)
+    if not left_out_negatives:
+        return target
+    total = sum(len(held) for held in left_out_negatives)
+    folds = list(zip(fitted_negatives, left_out_negatives, strict=True))
+    for level in LEVELS:
+        if sum(int(np.sum(held <= np.quantile(fitted, level))) for fitted, held in folds) >= target * total:
+            return float(level)
+    return 1.0
 
 
 def fit_language(observed: Sequence[Observed], language: str, limit: int) -> tuple[LanguageParams, dict[str, float]]:
