@@ -71,9 +71,9 @@ GOLDEN_FILES = ("questions.jsonl", "chat_questions.jsonl", "exam_questions.jsonl
 # is 0.85; six XQuAD articles decline from 0.82 to 0.91 of theirs at one threshold, so the other
 # half's 24 articles may fall about two points either side). The share of the fitted questions that
 # achieves it is estimated over DECLINE_FOLDS folds of articles (decline_level). Measured on four
-# left-out folds of XQuAD dev articles (session 13): 0.87 declines ar 0.868 / en 0.872 of their near
-# misses with evidence claimed for 0.815 / 0.730 of their answerable questions; 0.88 declines 0.876
-# / 0.879 with 0.809 / 0.722.
+# left-out folds of XQuAD dev articles (`python bench/decision_cv.py`, session 13): 0.87 declines ar
+# 0.868 / en 0.873 of their near misses, with evidence claimed for 0.815 / 0.732 of their answerable
+# questions; 0.88 declined 0.876 / 0.879, with 0.809 / 0.722.
 TARGET_DECLINED = 0.87
 DECLINE_FOLDS = 4
 LEVELS = np.arange(0.80, 1.0, 0.0005)  # the shares of fitted negatives decline_level tries
