@@ -50,6 +50,12 @@ def with_fold_held_out(observed: Sequence[fitting.Observed], fold_of: dict[str, 
     return out
 
 
+def _pooled(folds: Sequence[tuple[float, float]]) -> float:
+    """The share over all the folds' questions, from each fold's (share, questions)."""
+    shares, questions = zip(*folds, strict=True)
+    return float(np.average(shares, weights=questions))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folds", type=int, default=4)
@@ -64,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     fold_of = fitting.article_folds(observed, args.folds, [*splits["fit"], *splits["heldout"]])
     limit = settings.search.max_citations
     pooled: dict[str, dict[float, list[bool]]] = {lang: {d: [] for d in DECLINES} for lang in fitting.LANGUAGES}
-    at_fit: dict[str, dict[str, list[float]]] = {lang: {"near_miss_declined": [], "evidence": []} for lang in fitting.LANGUAGES}
+    at_fit: dict[str, dict[str, list[tuple[float, float]]]] = {  # (share, questions) a fold
+        lang: {"near_miss_declined": [], "evidence": []} for lang in fitting.LANGUAGES
+    }
     for held_out in range(args.folds):
         split = with_fold_held_out(observed, fold_of, held_out)
         params = fitting.fit(split, limit, "bench/decision_cv.py", [])
@@ -73,15 +81,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             for decline, hits in found.items():
                 pooled[lang][decline] += hits
         for lang, measured in fitting.figures(params, scored, limit).items():
-            for name, shares in at_fit[lang].items():
-                shares += [measured[name]] * int(measured[f"n_{name}"])  # pooled over the folds' questions
+            for name, folds in at_fit[lang].items():
+                folds.append((measured[name], measured[f"n_{name}"]))
     print(f"{args.folds}-fold cross-validation over XQuAD dev articles: evidence, claimed, at matched near-miss declines")
     for lang, found in pooled.items():
         figures = "  ".join(f"{d}: {np.mean(hits):.3f}" for d, hits in found.items())
         print(f"  {lang}  {figures}  (n={len(found[DECLINES[0]])})")
     print(f"at the fitted thresholds (TARGET_DECLINED {fitting.TARGET_DECLINED}):")
-    for lang, pooled_shares in at_fit.items():
-        declined, evidence = np.mean(pooled_shares["near_miss_declined"]), np.mean(pooled_shares["evidence"])
+    for lang, shares in at_fit.items():
+        declined, evidence = (_pooled(shares[name]) for name in ("near_miss_declined", "evidence"))
         print(f"  {lang}  near misses declined {declined:.3f}, evidence {evidence:.3f}")
     return 0
 
