@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from babel import Locale
 
-from isnad.retrieval.arabic import without_accents
+from isnad.retrieval.arabic import is_function_word, normalise, stem, without_accents
 
 # English adjectives of a country from its name: Iran -> Iranian, Syria -> Syrian, Israel -> Israeli,
 # China -> Chinese, Italy -> Italian, Germany -> German (the name without its final vowel or y, the
@@ -29,6 +29,7 @@ _MIN_BARE_ADJECTIVE = 5
 _FINAL_VOWEL = re.compile(r"[aeiouy]$")
 _LEADING_ARTICLE = re.compile(r"^ال")
 _FINAL_ALEF_OR_TA = re.compile(r"[اةى]$")
+_MIN_PLACE_STEM = 3  # shorter stems of names ("اس", "او") are other words' too
 
 
 def _one_word(name: str) -> str | None:
@@ -70,3 +71,15 @@ def english_to_arabic_places() -> dict[str, frozenset[str]]:
             found.setdefault(word, set()).add(rendering)
     found = {word: renderings for word, renderings in found.items() if word not in countries}  # a name is no adjective
     return {word: frozenset(renderings) for word, renderings in (countries | found).items()}
+
+
+@lru_cache(maxsize=1)
+def same_place_stems() -> dict[str, frozenset[str]]:
+    """Stems of the one-word Arabic renderings above, each with the stems of the same place's other
+    renderings ("تركيا" -> تركي، التركي): a place is read as its own names, never as another word."""
+    same: dict[str, set[str]] = {}
+    for renderings in english_to_arabic_places().values():
+        stems = {s for r in renderings if " " not in r and len(s := stem(normalise(r))) >= _MIN_PLACE_STEM and not is_function_word(s)}
+        for found in stems:
+            same.setdefault(found, set()).update(stems)
+    return {s: frozenset(forms) for s, forms in same.items()}

@@ -7,7 +7,7 @@ import pytest
 
 from isnad.bot.answer import evidence
 from isnad.bot.answer.answering import Answerer
-from isnad.retrieval.arabic import stem, stems, tokens
+from isnad.retrieval.arabic import normalise, stem, stems, tokens
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.search import Candidate, identifying
 
@@ -368,3 +368,25 @@ def test_a_country_is_its_arabic_name_not_the_term_maps_neighbour(core_answerer:
     assert found["china"] and found["india"]
     found = dict(zip(terms, evidence._found_terms(asked, [iran_only], view, named), strict=True))
     assert not found["china"] and not found["india"]
+
+
+def test_a_country_the_articles_never_name_is_found_nowhere(core_answerer: Answerer) -> None:
+    """The term map's neighbours of تركيا (تركمانستان، الدول، أوروبا) made "ما موقف تركيا…" look
+    answered by a sentence on Russian-Iranian cooperation; a place counts only as its own names."""
+    asked, result, view = core_answerer.retrieve("ما موقف تركيا من التعاون العسكري الروسي الإيراني؟", "ar")
+    turkey = next(t for t in asked.terms if t.text == stem(normalise("تركيا")))
+    assert turkey.strength == 0.0
+    named = view.headlines_named(asked.forms)
+    index = asked.terms.index(turkey)
+    assert not any(evidence._found_terms(asked, [c.sentence], view, named)[index] for c in result.candidates)
+
+
+def test_a_lowercase_name_spelled_by_the_term_map_matches_its_other_spellings(core_answerer: Answerer) -> None:
+    """The articles spell the president بيزشكيان and بيزيشكيان; "pezeshkian", typed lowercase, is
+    spelled by the term map as one of them and must find both."""
+    asked, result, view = core_answerer.retrieve("what did putin and pezeshkian sign", "en")
+    named = view.headlines_named(asked.forms)
+    index = [t.text for t in asked.terms].index("pezeshkian")
+    for spelling in ("بيزشكيان", "بيزيشكيان"):
+        holding = [c.sentence for c in result.candidates if spelling in c.sentence.text]
+        assert holding and all(evidence._found_terms(asked, [s], view, named)[index] for s in holding)

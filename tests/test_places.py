@@ -6,7 +6,7 @@ import pytest
 
 from isnad.retrieval.arabic import normalise, stem
 from isnad.retrieval.dictionary import english_to_arabic
-from isnad.retrieval.places import arabic_adjective, english_adjectives, english_to_arabic_places
+from isnad.retrieval.places import arabic_adjective, english_adjectives, english_to_arabic_places, same_place_stems
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,11 @@ def test_the_dictionary_holds_the_places() -> None:
     dictionary = english_to_arabic()
     assert stem(normalise("الصين")) in dictionary[stem("china")]
     assert stem(normalise("الهند")) in dictionary[stem("india")]
+
+
+def test_an_arabic_place_is_read_as_its_own_names_only() -> None:
+    """تركيا is تركي and التركي too, never إيران; stems too short to be only a name ("او") are left out."""
+    same = same_place_stems()
+    turkey = same[stem(normalise("تركيا"))]
+    assert stem(normalise("التركي")) in turkey and stem(normalise("إيران")) not in turkey
+    assert all(len(s) >= 3 for forms in same.values() for s in forms)

@@ -34,6 +34,7 @@ from isnad.retrieval.arabic import (
 from isnad.retrieval.dictionary import corrected_stem, dialect_to_standard, english_to_arabic, phrasal_to_arabic
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.numerals import DECADE_TENS, number_readings
+from isnad.retrieval.places import same_place_stems
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
 
@@ -251,7 +252,8 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
     """Stems of the question. A word the corpus never uses counts as its standard renderings when it
     is a listed dialect word ("تلفون" ~ هاتف), else (a typo, another spelling) as its nearest corpus
     words that are no commoner than the question's median known word: a name no article holds
-    ("أردوغان") must not be found in every sentence through a word every sentence holds (ايران)."""
+    ("أردوغان") must not be found in every sentence through a word every sentence holds (ايران).
+    A place counts only as its own names (تركيا as التركي, never as its neighbours تركمانستان، الدول)."""
     total = view.sentence_count
     terms: dict[str, Term] = {}
     unknown: dict[str, str] = {}
@@ -262,7 +264,10 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         terms[term] = _stem_term(term, view, readings(word))
         if terms[term].strength or word.isdigit():
             continue
-        if standard := _standard_forms(word, view) or _inflected_forms(word, view) or _respelled_forms(word, view):
+        if term in same_place_stems():  # a place is its own names or none: not another country
+            same = [f for f in same_place_stems()[term] if view.sentence_frequency.get(f)]
+            terms[term] = _standing_for(term, same, 1.0, view) if same else terms[term]
+        elif standard := _standard_forms(word, view) or _inflected_forms(word, view) or _respelled_forms(word, view):
             terms[term] = _standing_for(term, standard, 1.0, view)
         else:
             unknown[term] = word
@@ -366,6 +371,7 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         exact = count or word in spelled or word in listed
         strength = 1.0 if exact else max((similarity for _, similarity in translated), default=0.0)
         spellings = {written} | {stem(a) for a, _ in spelled.get(word, ())}
+        skeleton = skeleton or (latin_skeleton(word) if word in spelled else "")  # a name: its other spellings too
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength, frozenset(spellings)))
     for (verb, particle), rendered in phrasal.items():  # an English article holds the verb as written
         phrase_forms = rendered | {stem(verb)}
