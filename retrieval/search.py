@@ -281,6 +281,7 @@ class HybridSearcher:
         self.embedder = embedder
         self.view = view
         self.settings = settings
+        self._caption_vectors: dict[str, np.ndarray] = {}  # by span id: the view's captions, each embedded once
 
     def search(
         self, question: str, near: Sequence[Sentence] = (), captions: bool = False, named: Sequence[Sentence] = ()
@@ -310,11 +311,13 @@ class HybridSearcher:
         return tuple(replace(c, sparse=float(s)) for c, s in zip(candidates, found, strict=True))
 
     def _embedded(self, vector: np.ndarray, found: Sequence[Sentence]) -> tuple[Candidate, ...]:
-        """Sentences the index does not hold (photo captions), with their similarity to the question."""
-        if not found:
-            return ()
-        vectors = self.embedder.embed_passages([s.text for s in found])
-        return tuple(Candidate(s, float(v @ vector)) for s, v in zip(found, vectors, strict=True))
+        """Sentences the index does not hold (photo captions), with their similarity to the question;
+        each is embedded the first time it is asked about."""
+        new = [s for s in found if s.span_id not in self._caption_vectors]
+        if new:
+            vectors = self.embedder.embed_passages([s.text for s in new])
+            self._caption_vectors.update(zip((s.span_id for s in new), vectors, strict=True))
+        return tuple(Candidate(s, float(self._caption_vectors[s.span_id] @ vector)) for s in found)
 
     def _candidates(
         self, vector: np.ndarray, passages: Sequence[RetrievedChunk], near: Sequence[Sentence]

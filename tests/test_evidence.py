@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from isnad.bot.answer.answering import Answerer
 from isnad.retrieval.arabic import normalise, stem, stems, tokens
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.search import Candidate, identifying
+from tests.conftest import CountingEmbedder, core_make_settings
 
 
 def _ranked(article: str, start: int, score: float, text: str | None = None) -> evidence.Ranked:
@@ -390,3 +393,15 @@ def test_a_lowercase_name_spelled_by_the_term_map_matches_its_other_spellings(co
     for spelling in ("بيزشكيان", "بيزيشكيان"):
         holding = [c.sentence for c in result.candidates if spelling in c.sentence.text]
         assert holding and all(evidence._found_terms(asked, [s], view, named)[index] for s in holding)
+
+
+def test_a_photo_caption_is_embedded_once_for_all_questions(core_seed_dir: Path, core_embedder) -> None:  # noqa: ANN001
+    """The index holds no captions: one a question names is embedded while answering, the first time only."""
+    embedder = CountingEmbedder(core_embedder)
+    answerer = Answerer(core_make_settings(core_seed_dir), embedder=embedder)
+    first = answerer.retrieve("منو علي أكبر أحمديان؟", "ar")[1]
+    embedded = embedder.passages
+    again = answerer.retrieve("من هو علي أكبر أحمديان؟", "ar")[1]
+    captions = [c for c in again.candidates if c.sentence.caption]
+    assert embedded and captions and embedder.passages == embedded
+    assert {c.sentence.span_id for c in captions} <= {c.sentence.span_id for c in first.candidates}
