@@ -85,7 +85,7 @@ def split_sentences(article_id: str, raw_text: str, lines: Sequence[Line]) -> li
             for start, stop in _split_long(piece.strip(), line.start + begin + lead):
                 if stop > start:
                     body = raw_text[start:stop]
-                    caption = bool(_CAPTION.search(body))
+                    caption = line.caption or bool(_CAPTION.search(body))
                     sentences.append(Sentence(article_id, start, stop, body, _is_sentence(body) and not caption, caption))
             begin = end
     return sentences

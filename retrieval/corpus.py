@@ -12,7 +12,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from isnad.retrieval.models import Article, ArticleMeta
@@ -37,7 +37,8 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Photo credits and source lines: short segments joined by "|" or " - " ("Sergei | AFP | Getty").
-_CREDIT_LINE = re.compile(r"^[^|.،]{1,40}(?:\s[|]\s[^|.،]{1,40}){1,4}$|^[^.،\s]{1,20}(?:\s-\s[^.،\s]{1,20}){1,3}$")
+_PHOTO_CREDIT = re.compile(r"^[^|.،]{1,40}(?:\s[|]\s[^|.،]{1,40}){1,4}$")  # "سيرجي إيلنيتسكي | عبر رويترز"
+_BYLINE = re.compile(r"^[^.،\s]{1,20}(?:\s-\s[^.،\s]{1,20}){1,3}$")
 _DATELINE = re.compile(r"^(?:\S+\s)?\d{1,2}\s\S+(?:\s/\s\S+)?\s\d{4}$")
 
 
@@ -47,10 +48,11 @@ class ArticleError(ValueError):
 
 @dataclass(frozen=True)
 class Line:
-    """A content line of an article: `raw_text[start:end]`."""
+    """A content line of an article: `raw_text[start:end]`; `caption` when a photo credit follows it."""
 
     start: int
     end: int
+    caption: bool = False
 
 
 def content_hash(data: bytes) -> str:
@@ -143,17 +145,24 @@ def iter_articles(
 
 def is_boilerplate(line: str) -> bool:
     """True for page furniture: prompts, credits, datelines, disclaimers."""
-    stripped = line.strip().strip("\u00a0\u200f\u200e")
+    stripped = _bare(line)
     return bool(
-        _BOILERPLATE_LINE.match(stripped) or _CREDIT_LINE.match(stripped) or _DATELINE.match(stripped)
+        _BOILERPLATE_LINE.match(stripped) or _PHOTO_CREDIT.match(stripped) or _BYLINE.match(stripped) or _DATELINE.match(stripped)
     )
 
 
+def _bare(line: str) -> str:
+    return line.strip().strip("\u00a0\u200f\u200e")
+
+
 def content_lines(raw_text: str) -> list[Line]:
-    """Non-empty, non-boilerplate lines, trimmed of surrounding white space, as raw offsets."""
-    lines = []
+    """Non-empty, non-boilerplate lines, trimmed of surrounding white space, as raw offsets; a line
+    a photo credit follows ("سيرجي إيلنيتسكي | عبر رويترز") is that photo's caption."""
+    lines: list[Line] = []
     for match in re.finditer(r"[^\n]+", raw_text):
         text = match.group()
+        if lines and _PHOTO_CREDIT.match(_bare(text)):
+            lines[-1] = replace(lines[-1], caption=True)
         if not text.strip() or is_boilerplate(text):
             continue
         left = len(text) - len(text.lstrip())

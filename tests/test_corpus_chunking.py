@@ -203,3 +203,17 @@ def test_a_photo_caption_is_marked_and_not_quotable() -> None:
     caption, sentence = split_sentences("a", text, content_lines(text))
     assert (caption.caption, caption.quotable) == (True, False)
     assert (sentence.caption, sentence.quotable) == (False, True)
+
+
+def test_the_line_above_a_photo_credit_is_its_caption() -> None:
+    """A caption that names no picture ("منظر جوي لمعالم الكرملين…") is known by the credit under it;
+    the paragraph above a byline is not a caption."""
+    text = (
+        "منظر جوي لمعالم الكرملين بموسكو: كاتدرائية القديس باسيل والكرملين وبرج سباسكايا والساحة الحمراء\n\n"
+        "سيرجي عليموف | لحظة | صور جيتي\n\n"
+        "وقال الكرملين إنه لا ينوي التخلي عن إيران في الوقت الذي تواجه فيه ضغوطا متزايدة من الغرب.\n\n"
+        "موسكو - رويترز\n"
+    )
+    caption, sentence = split_sentences("a", text, content_lines(text))
+    assert (caption.caption, caption.quotable) == (True, False)
+    assert (sentence.caption, sentence.quotable) == (False, True)

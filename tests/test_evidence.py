@@ -405,3 +405,12 @@ def test_a_photo_caption_is_embedded_once_for_all_questions(core_seed_dir: Path,
     captions = [c for c in again.candidates if c.sentence.caption]
     assert embedded and captions and embedder.passages == embedded
     assert {c.sentence.span_id for c in captions} <= {c.sentence.span_id for c in first.candidates}
+
+
+def test_a_year_brings_in_no_caption(core_answerer: Answerer) -> None:
+    """A number names nothing: the seed articles print "2024" only under photos, yet "the 2024
+    election" asks about no picture (a month only a caption holds still brings it in)."""
+    year, _, view = core_answerer.retrieve("who won the 2024 iranian election", "en")
+    assert view.captions_alone_holding({"2024"}) and evidence.captions_naming(year, view) == []
+    month, _, _ = core_answerer.retrieve("وين كان بوتين وبيسكوف في ٨ اكتوبر؟", "ar")
+    assert evidence.captions_naming(month, view)

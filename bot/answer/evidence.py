@@ -235,9 +235,10 @@ def asks_about_a_picture(text: str) -> bool:
 
 
 def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
-    """Photo captions that alone hold a word of the question as it is spelled (not a translation):
-    whoever or whatever is named only under a picture can be answered from its caption."""
-    return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.spellings)
+    """Photo captions that alone hold a word of the question as it is spelled (not a translation, not
+    a bare number, which names nothing: "the 2024 election" is not the photo dated 2024): whoever or
+    whatever is named only under a picture can be answered from its caption."""
+    return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.spellings if not f.isdigit())
 
 
 def _stem_term(term: str, view: CorpusView, other_readings: Iterable[str] = ()) -> Term:
