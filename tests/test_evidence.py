@@ -414,3 +414,22 @@ def test_a_year_brings_in_no_caption(core_answerer: Answerer) -> None:
     assert view.captions_alone_holding({"2024"}) and evidence.captions_naming(year, view) == []
     month, _, _ = core_answerer.retrieve("وين كان بوتين وبيسكوف في ٨ اكتوبر؟", "ar")
     assert evidence.captions_naming(month, view)
+
+
+def test_a_lowercase_name_no_dictionary_lists_matches_by_its_skeleton(core_answerer: Answerer) -> None:
+    """"grajewski" and "crimea", typed lowercase, are words neither the dictionary nor the term map
+    knows: their skeletons find غراغوسكي and القرم. "closer", a listed word, is not read as a name,
+    nor is "ozcelik", which the term map reads as اوزجليك (its skeleton ZsLK would match ذلك)."""
+    for question, name, spelling in (
+        ("what did nicole grajewski say", "grajewski", "غراغوسكي"),
+        ("what does the us say iran did in crimea", "crimea", "القرم"),
+    ):
+        asked, result, view = core_answerer.retrieve(question, "en")
+        named = view.headlines_named(asked.forms)
+        holding = [c.sentence for c in result.candidates if spelling in c.sentence.text]
+        index = [t.text for t in asked.terms].index(name)
+        assert holding and all(evidence._found_terms(asked, [s], view, named)[index] for s in holding)
+    closer, _, _ = core_answerer.retrieve("why are moscow and tehran getting closer", "en")
+    assert next(t for t in closer.terms if t.text == "closer").skeleton == ""
+    ozcelik, _, _ = core_answerer.retrieve("what did ozcelik say", "en")
+    assert next(t for t in ozcelik.terms if t.text == "ozcelik").skeleton == ""

@@ -45,6 +45,7 @@ MIN_TRANSLATION_SIMILARITY = 0.83
 # ones match common words ("security" ~ سكرتير, "putin" ~ BTN ~ many) and need the term map to agree.
 MIN_NAME_SKELETON = 2
 MIN_WORD_SKELETON = 6
+MIN_UNLISTED_NAME_SKELETON = 3  # a lowercase word no dictionary lists (nor one edit from one) is a name from three
 MAX_QUESTION_WORDS = 10  # English words of a question considered (the first ten)
 # A word not trusted by its skeleton alone has neighbours for nearest corpus words by embedding
 # ("putin" ~ روسيا); one among its AGREEMENT_POOL nearest that also has its skeleton ("بوتين") is
@@ -316,7 +317,8 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
     """English words bridged into Arabic by skeleton (names, loanwords; a short skeleton only where
     the term map agrees), digits (a Roman numeral as its number, "the 1970s" also as السبعينيات),
     the dictionary's renderings the corpus uses ("sign" -> وقع، توقيع; a word found nowhere also as
-    the listed word it misspells, "factroy"), or else the term map; with each term-map-translated
+    the listed word it misspells, "factroy"), or else the term map, and a word neither knows as a
+    name by its skeleton where some article has it ("grajewski" ~ غراغوسكي); with each term-map-translated
     word's vector (zeros where it matches exactly) for soft matching."""
     stop = stopwords()
     total = view.sentence_count
@@ -364,6 +366,13 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
             corrected = dictionary.get(corrected_stem(word) or "", ())  # a misspelt listed word ("factroy"), not a name
             if renderings := [a for a in corrected if view.sentence_frequency.get(a)]:
                 listed[word] = renderings
+    for word, (written, skeleton, count) in literal.items():  # a name typed lowercase ("grajewski", "crimea")
+        known = written in dictionary or word in listed or word in spelled or translations.get(word)
+        if skeleton or known or word in numbers or word.isdigit():
+            continue
+        if len(name := latin_skeleton(word)) >= MIN_UNLISTED_NAME_SKELETON and (held := view.skeleton_count(name)):
+            literal[word] = (written, name, count + held)
+            listed[word] = []  # its skeleton, not the term map's neighbours
     terms = []
     for word, (written, skeleton, count) in literal.items():
         translated = spelled.get(word) or ([] if word in listed else translations.get(word, []))
@@ -372,7 +381,8 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         exact = count or word in spelled or word in listed
         strength = 1.0 if exact else max((similarity for _, similarity in translated), default=0.0)
         spellings = {written} | {stem(a) for a, _ in spelled.get(word, ())}
-        skeleton = skeleton or (latin_skeleton(word) if word in spelled else "")  # a name: its other spellings too
+        if word in spelled and written not in dictionary:  # a name: its other spellings too
+            skeleton = skeleton or latin_skeleton(word)
         terms.append(Term(word, frozenset(forms), skeleton, _idf(frequency, total), strength, frozenset(spellings)))
     for (verb, particle), rendered in phrasal.items():  # an English article holds the verb as written
         phrase_forms = rendered | {stem(verb)}
