@@ -45,7 +45,7 @@ MIN_TRANSLATION_SIMILARITY = 0.83
 # ones match common words ("security" ~ سكرتير, "putin" ~ BTN ~ many) and need the term map to agree.
 MIN_NAME_SKELETON = 2
 MIN_WORD_SKELETON = 6
-MIN_UNLISTED_NAME_SKELETON = 3  # a lowercase word no dictionary lists (nor one edit from one) is a name from three
+MIN_UNLISTED_NAME_SKELETON = 3  # a lowercase word neither the dictionary nor the term map knows is a name from three
 MAX_QUESTION_WORDS = 10  # English words of a question considered (the first ten)
 # A word not trusted by its skeleton alone has neighbours for nearest corpus words by embedding
 # ("putin" ~ روسيا); one among its AGREEMENT_POOL nearest that also has its skeleton ("بوتين") is
