@@ -161,8 +161,10 @@ def content_lines(raw_text: str) -> list[Line]:
     lines: list[Line] = []
     for match in re.finditer(r"[^\n]+", raw_text):
         text = match.group()
-        if lines and _PHOTO_CREDIT.match(_bare(text)):
-            lines[-1] = replace(lines[-1], caption=True)
+        if _PHOTO_CREDIT.match(_bare(text)):  # page furniture, and the mark of the caption above it
+            if lines:
+                lines[-1] = replace(lines[-1], caption=True)
+            continue
         if not text.strip() or is_boilerplate(text):
             continue
         left = len(text) - len(text.lstrip())

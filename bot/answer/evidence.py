@@ -267,8 +267,8 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         if terms[term].strength or word.isdigit():
             continue
         if term in same_place_stems():  # a place is its own names or none: not another country
-            same = [f for f in same_place_stems()[term] if view.sentence_frequency.get(f)]
-            terms[term] = _standing_for(term, same, 1.0, view) if same else terms[term]
+            if same := [f for f in same_place_stems()[term] if view.sentence_frequency.get(f)]:
+                terms[term] = _standing_for(term, same, 1.0, view)
         elif standard := _standard_forms(word, view) or _inflected_forms(word, view) or _respelled_forms(word, view):
             terms[term] = _standing_for(term, standard, 1.0, view)
         else:
@@ -372,7 +372,7 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
             continue
         if len(name := latin_skeleton(word)) >= MIN_UNLISTED_NAME_SKELETON and (held := view.skeleton_count(name)):
             literal[word] = (written, name, count + held)
-            listed[word] = []  # its skeleton, not the term map's neighbours
+            listed[word] = []  # matched exactly, by its skeleton: no term-map vector for soft matching
     terms = []
     for word, (written, skeleton, count) in literal.items():
         translated = spelled.get(word) or ([] if word in listed else translations.get(word, []))
