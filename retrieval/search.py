@@ -174,6 +174,10 @@ class CorpusView:
         """Stems of the words of the article's headlines (Arabic and English) that name it among the others."""
         return self._headline_stems.get(article_id, frozenset())
 
+    def articles_cited(self, forms: frozenset[str]) -> frozenset[str]:
+        """The articles whose publisher the forms name ("according to the CNBC report")."""
+        return frozenset(a for a, stems in self._publisher_stems.items() if stems & forms)
+
     def headlines_named(self, forms: frozenset[str]) -> frozenset[str]:
         """The articles one of whose headlines the forms name: at least half of its identifying words
         ("the report on deepening the military partnership"; "Super Bowl 50"), not one word of it

@@ -10,7 +10,7 @@ import pytest
 from isnad.bot.answer import evidence
 from isnad.bot.answer.answering import Answerer
 from isnad.retrieval.arabic import normalise, stem, stems, tokens
-from isnad.retrieval.models import Sentence
+from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, identifying
 from tests.conftest import CountingEmbedder, core_make_settings
 
@@ -195,7 +195,7 @@ def test_words_match_through_a_preposition_and_a_dual_ending(core_answerer: Answ
     (قلق): Snowball leaves the dual's ت and the preposition ل on, the sentence's other readings do not."""
     asked, result, view = core_answerer.retrieve("which of russias traditional allies said theyre worried abt the conflict", "en")
     (sentence,) = {c.sentence.span_id: c.sentence for c in result.candidates if "الحليفتان" in c.sentence.text}.values()
-    found = dict(zip((t.text for t in asked.terms), evidence._found_terms(asked, [sentence], view, view.headlines_named(asked.forms)), strict=True))
+    found = dict(zip((t.text for t in asked.terms), evidence._found_terms(asked, [sentence], view, evidence.articles_named(asked, view)), strict=True))
     assert found["russias"] and found["allies"] and found["worried"]
 
 
@@ -323,14 +323,35 @@ def test_a_headline_named_in_the_question_is_held_by_every_sentence_of_its_artic
     asked, result, view = core_answerer.retrieve(question, "ar")
     (deepening,) = (t for t in asked.terms if t.text == stem("تعميق"))
     headline = {a for a, indexed in view.articles.items() if "تعميق" in indexed.article.meta.title}
-    named = view.headlines_named(asked.forms)
-    assert named == headline
+    named = evidence.articles_named(asked, view)
+    assert named.by_headline == headline
     assert headline and {c.sentence.article_id for c in result.candidates} - headline
     for candidate in result.candidates:
         (found,) = (f for t, f in zip(asked.terms, evidence._found_terms(asked, [candidate.sentence], view, named), strict=True) if t is deepening)
         assert found == (candidate.sentence.article_id in headline or stem("تعميق") in view.stems_of(candidate.sentence))
     signed, _, _ = core_answerer.retrieve("ومتى وقعت؟", "ar")
     assert not view.headlines_named(signed.forms)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "publisher"),
+    [("بحسب تقرير المستقلة، ماذا قال بوتين؟", "ar", "المستقلة"), ("what did the cnbc report say about israel", "en", "cnbc")],
+)
+def test_the_report_a_question_cites_is_every_sentence_of_its_article(
+    core_answerer: Answerer, question: str, language: Language, publisher: str
+) -> None:
+    """"بحسب تقرير المستقلة", "the cnbc report": the article that publisher published is the report,
+    so each of its sentences holds the word, which few of them say; other articles' sentences do not."""
+    asked, result, view = core_answerer.retrieve(question, language)
+    named = evidence.articles_named(asked, view)
+    cited = {a for a, indexed in view.articles.items() if publisher in indexed.article.meta.publisher.lower()}
+    assert len(cited) == 1 and named.by_publisher == cited
+    index, report = next((i, t) for i, t in enumerate(asked.terms) if evidence.REPORT_STEMS & t.forms)
+    others = [c.sentence for c in result.candidates if c.sentence.article_id not in cited]
+    assert others and len(others) < len(result.candidates)
+    for candidate in result.candidates:
+        found = evidence._found_terms(asked, [candidate.sentence], view, named)[index]
+        assert found == (candidate.sentence.article_id in cited or bool(report.forms & view.stems_of(candidate.sentence)))
 
 
 def test_a_publisher_every_article_shares_names_none_of_them() -> None:
@@ -363,7 +384,7 @@ def test_a_country_is_its_arabic_name_not_the_term_maps_neighbour(core_answerer:
     """"china" and "india" are الصين and الهند (CLDR's names), not إيران, which the term map finds
     nearest them and every other sentence of the seed articles holds."""
     asked, result, view = core_answerer.retrieve("what did china and india say about the war", "en")
-    named = view.headlines_named(asked.forms)
+    named = evidence.articles_named(asked, view)
     allies = next(c.sentence for c in result.candidates if "الحليفتان" in c.sentence.text)
     iran_only = next(c.sentence for c in result.candidates if "إيران" in c.sentence.text and "الصين" not in c.sentence.text and "الهند" not in c.sentence.text)
     terms = [t.text for t in asked.terms]
@@ -379,7 +400,7 @@ def test_a_country_the_articles_never_name_is_found_nowhere(core_answerer: Answe
     asked, result, view = core_answerer.retrieve("ما موقف تركيا من التعاون العسكري الروسي الإيراني؟", "ar")
     turkey = next(t for t in asked.terms if t.text == stem(normalise("تركيا")))
     assert turkey.strength == 0.0
-    named = view.headlines_named(asked.forms)
+    named = evidence.articles_named(asked, view)
     index = asked.terms.index(turkey)
     assert not any(evidence._found_terms(asked, [c.sentence], view, named)[index] for c in result.candidates)
 
@@ -388,7 +409,7 @@ def test_a_lowercase_name_spelled_by_the_term_map_matches_its_other_spellings(co
     """The articles spell the president بيزشكيان and بيزيشكيان; "pezeshkian", typed lowercase, is
     spelled by the term map as one of them and must find both."""
     asked, result, view = core_answerer.retrieve("what did putin and pezeshkian sign", "en")
-    named = view.headlines_named(asked.forms)
+    named = evidence.articles_named(asked, view)
     index = [t.text for t in asked.terms].index("pezeshkian")
     for spelling in ("بيزشكيان", "بيزيشكيان"):
         holding = [c.sentence for c in result.candidates if spelling in c.sentence.text]
@@ -425,7 +446,7 @@ def test_a_lowercase_name_no_dictionary_lists_matches_by_its_skeleton(core_answe
         ("what does the us say iran did in crimea", "crimea", "القرم"),
     ):
         asked, result, view = core_answerer.retrieve(question, "en")
-        named = view.headlines_named(asked.forms)
+        named = evidence.articles_named(asked, view)
         holding = [c.sentence for c in result.candidates if spelling in c.sentence.text]
         index = [t.text for t in asked.terms].index(name)
         assert holding and all(evidence._found_terms(asked, [s], view, named)[index] for s in holding)

@@ -414,16 +414,36 @@ def _phrasal_verbs(words: Sequence[str], view: CorpusView) -> dict[tuple[str, st
     return found
 
 
+# Words for what every article is to a question that names it: "the CNBC report", "تقرير المستقلة".
+REPORT_STEMS = frozenset(stem(w) for w in ("تقرير", "تقارير"))
+
+
+@dataclass(frozen=True)
+class Named:
+    """The articles a question names: by (half of) a headline, or by the publisher."""
+
+    by_headline: frozenset[str]
+    by_publisher: frozenset[str]
+
+
+def articles_named(question: Question, view: CorpusView) -> Named:
+    return Named(view.headlines_named(question.forms), view.articles_cited(question.forms))
+
+
 def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]) -> bool:
     return bool(term.forms & sentence_stems) or (bool(term.skeleton) and skeleton_found(term.skeleton, skeletons))
 
 
-def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView, named: frozenset[str]) -> list[bool]:
+def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView, named: Named) -> list[bool]:
     """For each of the question's terms, whether the sentences hold it (a publisher named in the
-    question is held by every sentence it published, the headline of an article in `named`, those
-    whose headline it names, by every sentence under it)."""
+    question is held by every sentence it published, the headline of an article whose headline it
+    names by every sentence under it, and "report" by every sentence of an article it names either
+    way: "بحسب تقرير المستقلة" is that article)."""
     sentence_stems = frozenset().union(*(
-        view.stems_of(s) | view.publisher_stems(s.article_id) | (view.headline_stems(s.article_id) if s.article_id in named else frozenset())
+        view.stems_of(s)
+        | view.publisher_stems(s.article_id)
+        | (view.headline_stems(s.article_id) if s.article_id in named.by_headline else frozenset())
+        | (REPORT_STEMS if s.article_id in named.by_headline | named.by_publisher else frozenset())
         for s in sentences
     ))
     skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if any(t.skeleton for t in question.terms) else frozenset()
@@ -485,7 +505,7 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
     for rank, passage in enumerate(result.passages):
         for sentence in view.sentences_in(passage.chunk):
             passage_rank.setdefault(sentence.span_id, rank)
-    named = view.headlines_named(question.forms)
+    named = articles_named(question, view)
     found = [_found_terms(question, [c.sentence], view, named) for c in result.candidates]
     coverages = [_coverage(question, hits) for hits in found]
     soft = [
