@@ -21,7 +21,7 @@ from isnad.retrieval.manifest import MANIFEST_FILE, Manifest, file_stamp
 from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
 from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
-from isnad.retrieval.transliteration import matching_skeletons, spelled_acronyms, text_skeletons
+from isnad.retrieval.transliteration import latin_skeleton, matching_skeletons, skeleton_found, spelled_acronyms, text_skeletons
 from isnad.settings import SearchSettings
 
 RRF_K = 60
@@ -80,6 +80,10 @@ class CorpusView:
         self._publisher_stems = identifying({a: _sentence_stems(i.article.meta.publisher) for a, i in self.articles.items()})
         self._headlines = _headlines({a: (i.article.meta.title, i.article.meta.title_en) for a, i in self.articles.items()})
         self._headline_stems = {a: frozenset().union(*(r for title in found for r in title)) for a, found in self._headlines.items()}
+        self._latin_headlines = {
+            a: tuple(skeletons for t in (i.article.meta.title, i.article.meta.title_en) if (skeletons := _latin_skeletons(t)))
+            for a, i in self.articles.items()
+        }
         self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
             [embedding_text(chunk_sentences(c, self.articles[c.article_id].sentences)) for c in self.chunks]
@@ -187,6 +191,19 @@ class CorpusView:
             if any(words and 2 * sum(bool(w & forms) for w in words) >= len(words) for words in headlines)
         )
 
+    def latin_headlines_named(self, words: Sequence[tuple[frozenset[str], frozenset[str]]]) -> dict[str, frozenset[str]]:
+        """The articles a Latin-letter headline of which Arabic words (their forms and spellings)
+        name by sound, at least half of its words ("سوبر بول" names "Super Bowl 50"), each with the
+        forms of the words that name it."""
+        spoken = [(forms, text_skeletons(list(spellings))) for forms, spellings in words]
+        named: dict[str, frozenset[str]] = {}
+        for article, headlines in self._latin_headlines.items():
+            for headline in headlines:
+                naming = [[forms for forms, skeletons in spoken if skeleton_found(word, skeletons)] for word in headline]
+                if 2 * sum(map(bool, naming)) >= len(headline):
+                    named[article] = named.get(article, frozenset()).union(*(f for found in naming for f in found))
+        return named
+
     def skeletons_of(self, sentence: Sentence) -> frozenset[str]:
         """Consonant skeletons of an indexed sentence's words."""
         found = self._skeletons.get(sentence.span_id)
@@ -231,6 +248,11 @@ def _sentence_stems(text: str) -> frozenset[str]:
     it spells out in Arabic ("أيه بي سي" holds abc)."""
     words = tokens(text)
     return frozenset().union(*map(readings, words)) | spelled_acronyms(words)
+
+
+def _latin_skeletons(title: str) -> tuple[str, ...]:
+    """The consonant skeletons of a headline's Latin-letter content words (none if it has none)."""
+    return tuple(sk for w in tokens(title) if w.isascii() and w.isalpha() and not is_function_word(w) and len(sk := latin_skeleton(w)) >= 2)
 
 
 def _headlines(titles: dict[str, tuple[str, ...]]) -> dict[str, tuple[tuple[frozenset[str], ...], ...]]:

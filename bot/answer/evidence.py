@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -418,32 +418,35 @@ def _phrasal_verbs(words: Sequence[str], view: CorpusView) -> dict[tuple[str, st
 REPORT_STEMS = frozenset(stem(w) for w in ("تقرير", "تقارير"))
 
 
-@dataclass(frozen=True)
-class Named:
-    """The articles a question names: by (half of) a headline, or by the publisher."""
-
-    by_headline: frozenset[str]
-    by_publisher: frozenset[str]
-
-
-def articles_named(question: Question, view: CorpusView) -> Named:
-    return Named(view.headlines_named(question.forms), view.articles_cited(question.forms))
+def articles_named(question: Question, view: CorpusView) -> dict[str, frozenset[str]]:
+    """The articles the question names, each with what every sentence of it holds: a headline the
+    question names (half of its identifying words) its words, and "report" (the report it cites
+    is the article: "بحسب تقرير النشرة الدولية عن تعميق الشراكة…"); a publisher it names
+    "report" ("the CNBC report"); an Arabic question naming a Latin headline by sound ("سوبر بول"
+    for "Super Bowl 50") the question's words that name it."""
+    held: dict[str, frozenset[str]] = {a: view.headline_stems(a) | REPORT_STEMS for a in view.headlines_named(question.forms)}
+    for article in view.articles_cited(question.forms):
+        held[article] = held.get(article, frozenset()) | REPORT_STEMS
+    if question.language == "ar":
+        for article, forms in view.latin_headlines_named([(t.forms, t.spellings) for t in question.terms]).items():
+            held[article] = held.get(article, frozenset()) | forms | REPORT_STEMS
+    return held
 
 
 def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]) -> bool:
     return bool(term.forms & sentence_stems) or (bool(term.skeleton) and skeleton_found(term.skeleton, skeletons))
 
 
-def _found_terms(question: Question, sentences: Sequence[Sentence], view: CorpusView, named: Named) -> list[bool]:
+def _found_terms(
+    question: Question, sentences: Sequence[Sentence], view: CorpusView, named: Mapping[str, frozenset[str]]
+) -> list[bool]:
     """For each of the question's terms, whether the sentences hold it (a publisher named in the
-    question is held by every sentence it published, the headline of an article whose headline it
-    names by every sentence under it, and "report" by every sentence of an article it names either
-    way: "بحسب تقرير المستقلة" is that article)."""
+    question is held by every sentence it published; an article it names, `articles_named`, holds
+    what that gives it in every sentence)."""
     sentence_stems = frozenset().union(*(
         view.stems_of(s)
         | view.publisher_stems(s.article_id)
-        | (view.headline_stems(s.article_id) if s.article_id in named.by_headline else frozenset())
-        | (REPORT_STEMS if s.article_id in named.by_headline | named.by_publisher else frozenset())
+        | named.get(s.article_id, frozenset())
         for s in sentences
     ))
     skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if any(t.skeleton for t in question.terms) else frozenset()
