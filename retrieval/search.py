@@ -21,7 +21,13 @@ from isnad.retrieval.manifest import MANIFEST_FILE, Manifest, file_stamp
 from isnad.retrieval.models import Article, Chunk, RetrievedChunk, Sentence
 from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, similarities
 from isnad.retrieval.store import CHUNKS, SENTENCES, Hit, VectorStore, versioned_id
-from isnad.retrieval.transliteration import latin_skeleton, matching_skeletons, skeleton_found, spelled_acronyms, text_skeletons
+from isnad.retrieval.transliteration import (
+    latin_skeleton,
+    matching_skeletons,
+    skeleton_found,
+    spelled_acronyms,
+    text_skeletons,
+)
 from isnad.settings import SearchSettings
 
 RRF_K = 60

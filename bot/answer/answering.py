@@ -141,8 +141,7 @@ class Answerer:
         clock.retrieved()
         if not view.articles:
             return _declined(question, language, "no_index", clock)
-        in_context = partial(view.in_context, search=self.settings.search)
-        decision = decide(self.decision, asked, result, view, self.settings.search.max_citations, in_context)
+        decision = decide(self.decision, asked, result, view, self.settings.search.max_citations)
         if isinstance(self.generator, ExtractiveGenerator) or decision.kind == "not_found":
             answer = self._extractive(question, language, decision, view, clock)
         else:

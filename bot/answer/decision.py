@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 
 from isnad.bot.answer.evidence import FEATURES, Question, Ranked, features, holds_kind_asked, select
-from isnad.retrieval.models import Language, Sentence
+from isnad.retrieval.models import Language
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 
 DECISION_FILE = Path(__file__).with_name("decision.json")
@@ -186,19 +186,15 @@ def answer_probability(params: LanguageParams, question: Question, ranked: Seque
     return _sigmoid(float(params.answer(question_row(question, ranked)[None, :])[0]))
 
 
-def decide(
-    params: DecisionParams, question: Question, result: SearchResult, view: CorpusView, limit: int,
-    in_context: Callable[[Sentence], Sentence] = lambda sentence: sentence,
-) -> Decision:
-    """Rank the candidates and choose: answered, related (closest passages) or not found.
-    `in_context` gives a sentence as it would be quoted (a short one with its neighbour)."""
+def decide(params: DecisionParams, question: Question, result: SearchResult, view: CorpusView, limit: int) -> Decision:
+    """Rank the candidates and choose: answered, related (closest passages) or not found."""
     language: Language = question.language
     p = params.languages[language]
     ranked = rank(p, question, result, view)
     probability = answer_probability(p, question, ranked)
     kind = reply_kind(p, probability)
     if kind == "answered":
-        if chosen := answer_quotes(p, question, ranked, limit, in_context):
+        if chosen := answer_quotes(p, question, ranked, limit):
             return Decision(kind, probability, tuple(chosen))
         kind = "related"
     if kind == "related":
@@ -206,14 +202,13 @@ def decide(
     return Decision(kind, probability, ())
 
 
-def answer_quotes(
-    params: LanguageParams, question: Question, ranked: Sequence[Ranked], limit: int, in_context: Callable[[Sentence], Sentence]
-) -> list[Ranked]:
+def answer_quotes(params: LanguageParams, question: Question, ranked: Sequence[Ranked], limit: int) -> list[Ranked]:
     """The sentences an answer quotes (the best and those within the citation margin), or none when
-    they cannot stand as the answer: the first must hold the kind of answer asked for (a number, a
-    date), where one is asked for."""
+    they cannot stand as the answer: the first must itself hold the kind of answer asked for (a
+    number, a date), where one is asked for. The neighbour it is quoted with does not count: "how many
+    pilots were trained in Crimea" is not answered by the training's sentence beside one on 300 drones."""
     chosen = select(ranked, limit, params.citation_margin, question.multi_source)
-    return chosen if chosen and holds_kind_asked(question, in_context(chosen[0].sentence)) else []
+    return chosen if chosen and holds_kind_asked(question, chosen[0].sentence) else []
 
 
 def reply_kind(params: LanguageParams, probability: float) -> Kind:

@@ -366,7 +366,7 @@ def figures(params: DecisionParams, observed: Sequence[Observed], limit: int) ->
         for o in (o for o in observed if o.item.lang == language):
             ranked = _ranked(p, o)
             kind = reply_kind(p, answer_probability(p, o.question, ranked))
-            chosen = answer_quotes(p, o.question, ranked, limit, o.in_context)
+            chosen = answer_quotes(p, o.question, ranked, limit)
             answered = kind == "answered" and bool(chosen)
             if o.item.kind == "answerable":
                 rows["answered"].append(answered)
@@ -398,7 +398,7 @@ def evidence_at_declines(
             ranked = _ranked(p, o)
             probability = answer_probability(p, o.question, ranked)
             if o.item.kind == "answerable":
-                answerable.append((probability, _hit(answer_quotes(p, o.question, ranked, limit, o.in_context), o)))
+                answerable.append((probability, _hit(answer_quotes(p, o.question, ranked, limit), o)))
             elif o.item.kind == "near_miss":
                 near_misses.append(probability)
         if not near_misses:
