@@ -419,11 +419,12 @@ REPORT_STEMS = frozenset(stem(w) for w in ("تقرير", "تقارير"))
 
 
 def articles_named(question: Question, view: CorpusView) -> dict[str, frozenset[str]]:
-    """The articles the question names, each with what every sentence of it holds: a headline the
-    question names (half of its identifying words) its words, and "report" (the report it cites
-    is the article: "بحسب تقرير النشرة الدولية عن تعميق الشراكة…"); a publisher it names
-    "report" ("the CNBC report"); an Arabic question naming a Latin headline by sound ("سوبر بول"
-    for "Super Bowl 50") the question's words that name it."""
+    """The articles the question names, each with what every sentence of it holds beyond its words:
+    - named by half of a headline's identifying words: the headline's words;
+    - named by an Arabic question through a Latin-letter headline's sound ("سوبر بول" for "Super
+      Bowl 50"): the question's words that name it;
+    - named either way or by the publisher ("the CNBC report"): "report", as the report a question
+      cites is the article."""
     held: dict[str, frozenset[str]] = {a: view.headline_stems(a) | REPORT_STEMS for a in view.headlines_named(question.forms)}
     for article in view.articles_cited(question.forms):
         held[article] = held.get(article, frozenset()) | REPORT_STEMS
