@@ -135,6 +135,7 @@ def test_a_name_only_a_photo_caption_holds_brings_in_that_caption(core_answerer:
         ("شنو صار بين بوتين ورئيسي بالتلفون؟", "شنو بين", "بوتين"),
         ("وش بده بوتين؟ رايح ارمينيا؟", "وش بده رايح", "ارمينيا"),
         ("اذكر سببا للتقارب بين روسيا وإيران", "اذكر بين", "روسيا"),
+        ("روسيا وايران شنو العمله اللي يتاجرون بيها؟", "شنو اللي بيها", "روسيا"),
     ],
 )
 def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question: str, particles: str, topic: str) -> None:
@@ -479,3 +480,14 @@ def test_an_arabic_question_names_a_latin_headline_by_sound(core_embedder, tmp_p
     assert "سوبر" not in anthem.text
     assert evidence._found_terms(asked, [anthem], view, named)[index]
     assert not evidence._found_terms(asked, [anthem], view, {})[index]
+
+
+def test_a_letter_name_before_a_number_is_the_model_the_articles_write_in_latin(core_answerer: Answerer) -> None:
+    """"الاس 300", typed in Arabic letters, is the S-300 an article writes "(S-300)"."""
+    asked, result, view = core_answerer.retrieve("من متى ايران تستخدم الاس 300 الروسيه؟", "ar")
+    index = [t.text for t in asked.terms].index(stem(normalise("الاس")))
+    holding = [c.sentence for c in result.candidates if "(S-300)" in c.sentence.text]
+    others = [c.sentence for c in result.candidates if "S-" not in c.sentence.text]
+    assert holding and others
+    assert all(evidence._found_terms(asked, [s], view, {})[index] for s in holding)
+    assert not any(evidence._found_terms(asked, [s], view, {})[index] for s in others)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from isnad.retrieval.arabic import tokens
-from isnad.retrieval.transliteration import latin_skeleton, skeleton_found, spelled_acronyms, text_skeletons
+from isnad.retrieval.transliteration import latin_skeleton, model_letter, skeleton_found, spelled_acronyms, text_skeletons
 
 TEXT = "زار باتروشيف طهران والتقى بيزيشكيان في الكرملين بموسكو، وأقامت روسيا مصنعاً في تتارستان قرب أذربيجان"
 
@@ -42,3 +42,12 @@ def test_acronyms_spelled_out_in_arabic_letters_are_found(text: str, acronym: st
 def test_prose_made_of_words_that_are_also_letter_names_spells_nothing() -> None:
     """في (in), أن (that), أو (or) are also the names of v, n, o: a run of only them is prose."""
     assert spelled_acronyms(tokens("في أن أو في أي وقت")) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("word", "following", "letter"),
+    [("الاس", "300", "s"), ("اس", "400", "s"), ("اف", "16", "f"), ("اس", "صواريخ", None), ("بي", "52", None), ("الدفاع", "300", None)],
+)
+def test_a_letter_name_before_a_number_spells_a_model(word: str, following: str, letter: str | None) -> None:
+    """"الاس 300" is the S-300; a name that spells two letters (بي: b or p) or stands before a word spells none."""
+    assert model_letter(word, following) == letter

@@ -36,7 +36,7 @@ from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.numerals import DECADE_TENS, number_readings
 from isnad.retrieval.places import same_place_stems
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
-from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, skeleton_found
+from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, model_letter, skeleton_found
 
 TRANSLATIONS_PER_WORD = 4
 MIN_TRANSLATION_SIMILARITY = 0.83
@@ -255,18 +255,22 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
     is a listed dialect word ("تلفون" ~ هاتف), else (a typo, another spelling) as its nearest corpus
     words that are no commoner than the question's median known word: a name no article holds
     ("أردوغان") must not be found in every sentence through a word every sentence holds (ايران).
-    A place counts only as its own names (تركيا as التركي, never as its neighbours تركمانستان، الدول)."""
+    A place counts only as its own names (تركيا as التركي, never as its neighbours تركمانستان، الدول);
+    a letter name before a number as the Latin letter ("الاس 300" is S-300)."""
     total = view.sentence_count
     terms: dict[str, Term] = {}
     unknown: dict[str, str] = {}
-    for word in tokens(text):
+    words = tokens(text)
+    for word, following in zip(words, [*words[1:], ""], strict=True):
         term = _LEADING_ARTICLE_DIGITS.sub("", stem(word))
         if is_function_word(word) or term in terms or not term:
             continue
         terms[term] = _stem_term(term, view, readings(word))
         if terms[term].strength or word.isdigit():
             continue
-        if term in same_place_stems():  # a place is its own names or none: not another country
+        if (letter := model_letter(word, following)) and view.sentence_frequency.get(letter):
+            terms[term] = _standing_for(term, {letter}, 1.0, view)  # "الاس 300": the articles write S-300
+        elif term in same_place_stems():  # a place is its own names or none: not another country
             if same := [f for f in same_place_stems()[term] if view.sentence_frequency.get(f)]:
                 terms[term] = _standing_for(term, same, 1.0, view)
         elif standard := _standard_forms(word, view) or _inflected_forms(word, view) or _respelled_forms(word, view):
