@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from isnad.retrieval.arabic import tokens
-from isnad.retrieval.transliteration import latin_skeleton, model_letter, skeleton_found, spelled_acronyms, text_skeletons
+from isnad.retrieval.transliteration import (
+    latin_skeleton,
+    model_letter,
+    skeleton_found,
+    spelled_acronyms,
+    text_skeletons,
+)
 
 TEXT = "زار باتروشيف طهران والتقى بيزيشكيان في الكرملين بموسكو، وأقامت روسيا مصنعاً في تتارستان قرب أذربيجان"
 
