@@ -34,8 +34,8 @@ from isnad.bot.answer.eval_sets import (  # noqa: E402
     load_items,
     read_texts,
 )
-from isnad.bot.answer.evidence import asks_for_number_or_date  # noqa: E402
 from isnad.bot.answer.near_miss import NearMissCorpus, detail_corpora, golden_corpora, xquad_corpora  # noqa: E402
+from isnad.bot.answer.question import asks_for_number_or_date  # noqa: E402
 from isnad.retrieval.metadata import METADATA_FILE  # noqa: E402
 
 

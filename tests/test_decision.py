@@ -12,7 +12,8 @@ import pytest
 from isnad.bot.answer import fitting
 from isnad.bot.answer.answering import Answerer
 from isnad.bot.answer.decision import DECISION_FILE, QUESTION_FEATURES, DecisionParams, decide, question_row
-from isnad.bot.answer.evidence import FEATURES, Question, Ranked, has_number
+from isnad.bot.answer.evidence import FEATURES, Ranked, has_number
+from isnad.bot.answer.question import Question
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.search import Candidate
 

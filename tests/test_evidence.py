@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from isnad.bot.answer import evidence
+from isnad.bot.answer import question as question_module
 from isnad.bot.answer.answering import Answerer
 from isnad.retrieval.arabic import normalise, stem, stems, tokens
 from isnad.retrieval.models import Language, Sentence
@@ -53,7 +54,7 @@ def test_a_repeated_sentence_is_quoted_once() -> None:
     ],
 )
 def test_multi_source_cues(question: str, multi: bool) -> None:
-    assert bool(evidence._MULTI_SOURCE.search(question)) is multi
+    assert bool(question_module._MULTI_SOURCE.search(question)) is multi
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 
 from isnad.bot.answer import near_miss
 from isnad.bot.answer.eval_sets import read_texts
-from isnad.bot.answer.evidence import asks_for_number_or_date
+from isnad.bot.answer.question import asks_for_number_or_date
 from isnad.retrieval.chunking import split_sentences
 from isnad.retrieval.corpus import content_lines
 from tests.conftest import QUESTIONS_FILE, REPO, SEEDS

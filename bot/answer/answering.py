@@ -22,6 +22,7 @@ from isnad.bot.answer.generators import (
     quoted,
 )
 from isnad.bot.answer.prompting import Passage
+from isnad.bot.answer.question import Question, analyse, asks_about_a_picture, with_previous
 from isnad.bot.answer.types import Answer, Citation
 from isnad.retrieval.arabic import detect_language
 from isnad.retrieval.dictionary import load_word_lists
@@ -150,23 +151,23 @@ class Answerer:
 
     def retrieve(
         self, question: str, language: Language, context: Sequence[Turn] = ()
-    ) -> tuple[evidence.Question, SearchResult, CorpusView]:
+    ) -> tuple[Question, SearchResult, CorpusView]:
         """The question's terms (read with the previous turn if it is a follow-up), the search
         result and the corpus view it came from."""
         searcher = self._current_searcher()
-        alone = evidence.analyse(question, language, searcher.view)
+        alone = analyse(question, language, searcher.view)
         resolved = followup.resolve(question, sum(t.strength > 0 for t in alone.terms), context)
-        captions = evidence.asks_about_a_picture(question)
+        captions = asks_about_a_picture(question)
         view = searcher.view
         asked, searched, near = alone, question, []
         if resolved is not None:
             near = view.around(resolved.cited, FOLLOW_UP_REACH)
             standalone = self._condensed(question, language, resolved.previous)
             if standalone:
-                asked, searched = evidence.analyse(standalone, language, view, asks=question), standalone
+                asked, searched = analyse(standalone, language, view, asks=question), standalone
             else:
-                previous = evidence.analyse(resolved.previous, detect_language(resolved.previous), view)
-                asked, searched = evidence.with_previous(alone, previous), resolved.text
+                previous = analyse(resolved.previous, detect_language(resolved.previous), view)
+                asked, searched = with_previous(alone, previous), resolved.text
         return asked, searcher.search(searched, near, captions, named=evidence.captions_naming(asked, view)), view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:

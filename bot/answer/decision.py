@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from isnad.bot.answer.evidence import FEATURES, Question, Ranked, features, holds_kind_asked, select
+from isnad.bot.answer.evidence import FEATURES, Ranked, features, holds_kind_asked, select
+from isnad.bot.answer.question import Question
 from isnad.retrieval.models import Language
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
 

@@ -55,8 +55,9 @@ from isnad.bot.answer.decision import (
 )
 from isnad.bot.answer.eval_sets import SPLITS_FILE, load_items, read_texts
 from isnad.bot.answer.evaluation import reference_spans
-from isnad.bot.answer.evidence import FEATURES, Ranked, asks_for_number_or_date, quotes, select
+from isnad.bot.answer.evidence import FEATURES, Ranked, quotes, select
 from isnad.bot.answer.near_miss import NearMissCorpus, detail_corpora, golden_corpora, xquad_corpora
+from isnad.bot.answer.question import asks_for_number_or_date
 from isnad.retrieval.embedders import Embedder, SparseVector, load_embedder
 from isnad.retrieval.indexer import update_index
 from isnad.retrieval.models import Sentence
