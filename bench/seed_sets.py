@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         "fresh2 chat": (_items(DATA / "fresh2_chat_questions.jsonl"), False),
         "fresh2 exam": (_items(DATA / "fresh2_exam_questions.jsonl"), False),
         "fresh2 follow": (with_follows(DATA / "fresh2_followups.jsonl"), True),
+        "fresh3 chat": (_items(DATA / "fresh3_chat_questions.jsonl"), False),
+        "fresh3 exam": (_items(DATA / "fresh3_exam_questions.jsonl"), False),
+        "fresh3 follow": (with_follows(DATA / "fresh3_followups.jsonl"), True),
     }
     print(f"{'set':14s} {'claimed':>8s} {'any reply':>10s} {'declined':>14s} {'p95 ms':>7s}")
     for name, (items, conversations) in sets.items():

@@ -137,6 +137,7 @@ def test_a_name_only_a_photo_caption_holds_brings_in_that_caption(core_answerer:
         ("وش بده بوتين؟ رايح ارمينيا؟", "وش بده رايح", "ارمينيا"),
         ("اذكر سببا للتقارب بين روسيا وإيران", "اذكر بين", "روسيا"),
         ("روسيا وايران شنو العمله اللي يتاجرون بيها؟", "شنو اللي بيها", "روسيا"),
+        ("علاش روسيا بغات التعاون ديال ايران دابا؟", "علاش ديال دابا", "روسيا"),  # Maghrebi
     ],
 )
 def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question: str, particles: str, topic: str) -> None:
@@ -492,3 +493,12 @@ def test_a_letter_name_before_a_number_is_the_model_the_articles_write_in_latin(
     assert holding and others
     assert all(evidence._found_terms(asked, [s], view, {})[index] for s in holding)
     assert not any(evidence._found_terms(asked, [s], view, {})[index] for s in others)
+
+
+@pytest.mark.parametrize(
+    ("question", "number", "date"),
+    [("قداش من مسيرة بعتت ايران؟", True, False), ("شحال من صاروخ؟", True, False), ("وقتاش وقعو المعاهدة؟", False, True), ("امتا زار باتروشيف طهران؟", False, True)],
+)
+def test_maghrebi_question_words_ask_for_a_number_or_a_date(core_answerer: Answerer, question: str, number: bool, date: bool) -> None:
+    asked, _, _ = core_answerer.retrieve(question, "ar")
+    assert (asked.wants_number, asked.wants_date) == (number, date)
