@@ -86,13 +86,12 @@ _LETTER_NAMES = {
     "كيو": "q", "ار": "r", "اس": "s", "تي": "t", "يو": "u", "في": "v", "دبليو": "w", "اكس": "x", "واي": "y",
     "زد": "z", "زي": "z",
 }
-_ARTICLE = re.compile(r"^ال")
 
 
 def model_letter(word: str, following: str) -> str | None:
     """The Latin letter an Arabic letter name (normalised, with or without ال) spells before a model
     number: "الاس 300" is the S-300; None otherwise, or when the name spells more than one letter."""
-    letters = _LETTER_NAMES.get(_ARTICLE.sub("", word), "")
+    letters = _LETTER_NAMES.get(word.removeprefix("ال"), "")
     return letters if len(letters) == 1 and following.isdigit() else None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -84,13 +85,15 @@ def articles_named(question: Question, view: CorpusView) -> dict[str, frozenset[
       Bowl 50"): the question's words that name it;
     - named either way or by the publisher ("the CNBC report"): "report", as the report a question
       cites is the article."""
-    held: dict[str, frozenset[str]] = {a: view.headline_stems(a) | REPORT_STEMS for a in view.headlines_named(question.forms)}
+    held: defaultdict[str, frozenset[str]] = defaultdict(frozenset)
+    for article in view.headlines_named(question.forms):
+        held[article] |= view.headline_stems(article) | REPORT_STEMS
     for article in view.articles_cited(question.forms):
-        held[article] = held.get(article, frozenset()) | REPORT_STEMS
+        held[article] |= REPORT_STEMS
     if question.language == "ar":
         for article, forms in view.latin_headlines_named([(t.forms, t.spellings) for t in question.terms]).items():
-            held[article] = held.get(article, frozenset()) | forms | REPORT_STEMS
-    return held
+            held[article] |= forms | REPORT_STEMS
+    return dict(held)
 
 
 def _found(term: Term, sentence_stems: frozenset[str], skeletons: frozenset[str]) -> bool:
