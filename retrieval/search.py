@@ -84,6 +84,7 @@ class CorpusView:
         self._quotable_stems = frozenset().union(*(self._stems[s.span_id] for s in quotable))
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
         self._publisher_stems = identifying({a: _sentence_stems(i.article.meta.publisher) for a, i in self.articles.items()})
+        self._publisher_skeletons = identifying({a: text_skeletons(tokens(i.article.meta.publisher)) for a, i in self.articles.items()})
         self._headlines = _headlines({a: (i.article.meta.title, i.article.meta.title_en) for a, i in self.articles.items()})
         self._headline_stems = {a: frozenset().union(*(r for title in found for r in title)) for a, found in self._headlines.items()}
         self._latin_headlines = {
@@ -184,9 +185,19 @@ class CorpusView:
         """Stems of the words of the article's headlines (Arabic and English) that name it among the others."""
         return self._headline_stems.get(article_id, frozenset())
 
-    def articles_cited(self, forms: frozenset[str]) -> frozenset[str]:
-        """The articles whose publisher the forms name ("according to the CNBC report")."""
-        return frozenset(a for a, stems in self._publisher_stems.items() if stems & forms)
+    def publisher_skeletons(self, article_id: str) -> frozenset[str]:
+        """Consonant skeletons of the article's publisher's words that name it among the others:
+        how a Latin-letter question spells an Arabic publisher ("Nahj" for نهج)."""
+        return self._publisher_skeletons.get(article_id, frozenset())
+
+    def articles_cited(self, forms: frozenset[str], skeletons: Iterable[str] = ()) -> frozenset[str]:
+        """The articles whose publisher the forms, or the Latin words' `skeletons`, name
+        ("according to the CNBC report", "the article published by Nahj")."""
+        spoken = [s for s in skeletons if s]
+        return frozenset(
+            a for a, stems in self._publisher_stems.items()
+            if stems & forms or any(skeleton_found(s, self.publisher_skeletons(a)) for s in spoken)
+        )
 
     def headlines_named(self, forms: frozenset[str]) -> frozenset[str]:
         """The articles one of whose headlines the forms name: at least half of its identifying words

@@ -74,8 +74,11 @@ def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
     return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.spellings if not f.isdigit())
 
 
-# Words for what every article is to a question that names it: "the CNBC report", "تقرير المستقلة".
-REPORT_STEMS = frozenset(stem(w) for w in ("تقرير", "تقارير"))
+# Words for what every article is to a question that names it, as a report published, perhaps
+# translated, by a newspaper: "the CNBC report", "تقرير المستقلة", "the article published by Nahj
+# (translated from CNBC)", "بحسب التقرير المترجم". English questions reach them through the dictionary.
+PUBLISHING_STEMS = frozenset(stem(w) for w in ("نشر", "منشور"))
+SOURCE_STEMS = frozenset(stem(normalise(w)) for w in ("تقرير", "تقارير", "ترجمة", "مترجم", "صحيفة")) | PUBLISHING_STEMS
 
 
 def articles_named(question: Question, view: CorpusView) -> dict[str, frozenset[str]]:
@@ -83,16 +86,16 @@ def articles_named(question: Question, view: CorpusView) -> dict[str, frozenset[
     - named by half of a headline's identifying words: the headline's words;
     - named by an Arabic question through a Latin-letter headline's sound ("سوبر بول" for "Super
       Bowl 50"): the question's words that name it;
-    - named either way or by the publisher ("the CNBC report"): "report", as the report a question
-      cites is the article."""
+    - named either way or by the publisher ("the CNBC report", "Nahj" for نهج): the words of a
+      report published (`SOURCE_STEMS`), as the report a question cites is the article."""
     held: defaultdict[str, frozenset[str]] = defaultdict(frozenset)
     for article in view.headlines_named(question.forms):
-        held[article] |= view.headline_stems(article) | REPORT_STEMS
-    for article in view.articles_cited(question.forms):
-        held[article] |= REPORT_STEMS
+        held[article] |= view.headline_stems(article) | SOURCE_STEMS
+    for article in view.articles_cited(question.forms - PUBLISHING_STEMS, (t.skeleton for t in question.terms)):
+        held[article] |= SOURCE_STEMS
     if question.language == "ar":
         for article, forms in view.latin_headlines_named([(t.forms, t.spellings) for t in question.terms]).items():
-            held[article] |= forms | REPORT_STEMS
+            held[article] |= forms | SOURCE_STEMS
     return dict(held)
 
 
@@ -108,11 +111,14 @@ def _found_terms(
     what that gives it in every sentence)."""
     sentence_stems = frozenset().union(*(
         view.stems_of(s)
-        | view.publisher_stems(s.article_id)
+        | (view.publisher_stems(s.article_id) - PUBLISHING_STEMS)  # "published" names no publisher, even "النشرة"
         | named.get(s.article_id, frozenset())
         for s in sentences
     ))
-    skeletons = frozenset().union(*(view.skeletons_of(s) for s in sentences)) if any(t.skeleton for t in question.terms) else frozenset()
+    skeletons = (
+        frozenset().union(*(view.skeletons_of(s) | view.publisher_skeletons(s.article_id) for s in sentences))
+        if any(t.skeleton for t in question.terms) else frozenset()
+    )
     return [_found(t, sentence_stems, skeletons) for t in question.terms]
 
 
