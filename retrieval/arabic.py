@@ -103,8 +103,14 @@ _CHAT_WORDS = (
     "abt", "bc", "coz", "cuz", "pls", "plz", "thx", "tho", "wat", "wht", "hows", "whens", "whys", "idk", "ur", "ya",
     "gonna", "wanna", "smth", "sth", "yeah", "ال",
 )
-# Words that point at the source rather than the topic ("acc to the cnbc piece", "وفقا للمقال").
-_SOURCE_WORDS = ("acc", "piece", "article", "articles", "story", "وفق", "وفقا", "مقال", "مقالة", "المقال", "المقالة")
+# Words that point at the source rather than the topic ("acc to the cnbc piece", "وفقا للمقال"), and
+# its act of mentioning ("what does the article mention", "كما ورد في التقرير", "ماذا ذكر المقال"): the
+# sentence that answers says it with its own verb, or none.
+_SOURCE_WORDS = (
+    "acc", "piece", "article", "articles", "story", "mention", "mentions", "mentioned", "stated",
+    "وفق", "وفقا", "مقال", "مقالة", "المقال", "المقالة", "ذكر", "ذكرت", "يذكر", "تذكر", "ورد", "وردت", "يرد",
+    "افاد", "افادت", "يفيد", "تفيد",
+)
 # Words that frame what kind of answer is asked, not what about: "كيف وصف…" (as English "describe" is a
 # stop word; the answer sentence says it with its own verb, أشاد، اعتبر), "ما اسم…", "ما نوع…", "what type
 # of…", "what is it called": the answer sentence names the thing without the word "name" or "type".

@@ -147,6 +147,19 @@ def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question:
     assert set(stems(topic)) <= terms
 
 
+@pytest.mark.parametrize(
+    ("question", "language", "topic"),
+    [
+        ("كما ورد في المقال، ماذا ذكرت عن المصنع؟", "ar", {"مصنع"}),
+        ("what does the article mention about the drone factory, as stated", "en", {"drone", "factory"}),
+    ],
+)
+def test_a_source_and_its_act_of_mentioning_are_not_terms(core_answerer: Answerer, question: str, language: Language, topic: set[str]) -> None:
+    """"as stated", "كما ورد", "ماذا ذكرت": the answer sentence says it with its own verb, or none."""
+    asked, _, _ = core_answerer.retrieve(question, language)
+    assert {t.text for t in asked.terms} == topic
+
+
 def test_english_words_reach_arabic_evidence_without_capitals(core_answerer: Answerer) -> None:
     """Lowercase names and misspelled transliterations match by skeleton; common words through the
     dictionary; others ("overtures", which it lacks) through the term map."""
