@@ -241,15 +241,9 @@ class VectorStore:
         return result
 
     def query(self, kind: str, vector: np.ndarray, n: int) -> list[Hit]:
-        """The n nearest spans of one kind, most similar first."""
-        collection = self._collections[kind]
-        try:
-            count = collection.count()
-            if count == 0:
-                return []
-            got = collection.query(
-                query_embeddings=[vector], n_results=min(n, count), include=["metadatas", "distances"]
-            )
+        """The n nearest spans of one kind (fewer when fewer are stored), most similar first."""
+        try:  # Chroma returns what it holds when asked for more, nothing from an empty collection
+            got = self._collections[kind].query(query_embeddings=[vector], n_results=n, include=["metadatas", "distances"])
         except Exception as exc:
             raise _translate(exc) from exc
         return [

@@ -132,6 +132,13 @@ def test_removed_article_leaves_store_and_answers(tmp_path: Path, core_corpus: P
     assert_store_matches_manifest(answerer)
 
 
+def test_a_store_before_any_ingest_finds_nothing(tmp_path: Path, core_corpus: Path, core_embedder) -> None:
+    answerer = _answerer(tmp_path / "data", core_corpus, core_embedder)
+    store = VectorStore(answerer.settings.chroma, answerer.settings.data_dir, core_embedder)
+    vector = core_embedder.embed_query("من زار طهران؟")
+    assert [store.query(kind, vector, 5) for kind in (CHUNKS, SENTENCES)] == [[], []]
+
+
 def test_unusable_files_are_skipped_with_reasons(tmp_path: Path, core_corpus: Path, core_embedder) -> None:
     bad = {
         _write(core_corpus, "latin1", "روسيا".encode() + b"\xff\xfe broken"): "UTF-8",
