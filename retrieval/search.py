@@ -193,10 +193,10 @@ class CorpusView:
     def articles_cited(self, forms: frozenset[str], skeletons: Iterable[str] = ()) -> frozenset[str]:
         """The articles whose publisher the forms, or the Latin words' `skeletons`, name
         ("according to the CNBC report", "the article published by Nahj")."""
-        spoken = [s for s in skeletons if s]
+        every = frozenset().union(*self._publisher_skeletons.values())
+        heard = {m for s in skeletons if s for m in matching_skeletons(s, every)}
         return frozenset(
-            a for a, stems in self._publisher_stems.items()
-            if stems & forms or any(skeleton_found(s, self.publisher_skeletons(a)) for s in spoken)
+            a for a, stems in self._publisher_stems.items() if stems & forms or heard & self.publisher_skeletons(a)
         )
 
     def headlines_named(self, forms: frozenset[str]) -> frozenset[str]:
