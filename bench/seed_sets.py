@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         "fresh3 chat": (_items(DATA / "fresh3_chat_questions.jsonl"), False),
         "fresh3 exam": (_items(DATA / "fresh3_exam_questions.jsonl"), False),
         "fresh3 follow": (with_follows(DATA / "fresh3_followups.jsonl"), True),
+        "fresh4 chat": (_items(DATA / "fresh4_chat_questions.jsonl"), False),
+        "fresh4 follow": (with_follows(DATA / "fresh4_followups.jsonl"), True),
     }
     print(f"{'set':14s} {'claimed':>8s} {'any reply':>10s} {'declined':>14s} {'p95 ms':>7s}")
     for name, (items, conversations) in sets.items():

@@ -43,10 +43,11 @@ _LATIN_LETTER = re.compile("[A-Za-z]")
 _CONJUNCTION = re.compile(r"^[وف](?=\w\w)")
 _PREFIX = re.compile(r"^(?:[وف]?(?:بال|كال|لل|ال)|[وف](?=\w{3}))")
 # What Snowball leaves on that a word may also be read without: a one-letter preposition ("لروسيا",
-# "بطهران"), a feminine dual ending ("الحليفتان" is two حليفة, "قلقتان" two قلقة), and the plural of
+# "بطهران"), a feminine dual ending ("الحليفتان" is two حليفة, "قلقتان" two قلقة; before its noun
+# without ن, "بعملتي البلدين" two عملة), and the plural of
 # an adjective in ي ("الأمنيين" is الأمني, which Snowball stems as it stems الأمن).
 _PREPOSITION = re.compile(r"^[وف]?[لبك](?=\w{3})")
-_FEMININE_DUAL = re.compile(r"(?<=\w{3})ت(?:ان|ين)$")
+_FEMININE_DUAL = re.compile(r"(?<=\w{3})ت(?:ان|ين|ا|ي)$")
 _ADJECTIVE_PLURAL = re.compile(r"(?<=\w{3}ي)(?:ين|ون)$")
 
 

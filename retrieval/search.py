@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isnad.retrieval.arabic import is_function_word, readings, stem, tokens
+from isnad.retrieval.arabic import is_function_word, normalise, readings, stem, tokens
 from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.dictionary import by_initial, near_spellings
@@ -31,6 +32,11 @@ from isnad.retrieval.transliteration import (
 from isnad.settings import SearchSettings
 
 RRF_K = 60
+# A sentence that goes on with what the one before reported, its speaker left implicit: "وأضاف أن
+# طهران سترد…" (and he added that…), "وأشارت إلى أن…", "وتابع: «…»" (normalised text).
+_GOES_ON = re.compile(
+    r"^\W*[وف]?(?:اضاف|تابع|اشار|اكد|قال|اوضح|لفت|شدد|اعتبر|ختم)ت?\s+(?:الي\s+)?(?:ان\b|انه\b|انها\b|بان\b|:|[“\"«])"
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class CorpusView:
         self._sentence_by_id = {s.span_id: s for a in self.articles.values() for s in a.sentences}
         pairs = [(before, s) for a in self.articles.values() for before, s in zip(a.sentences, a.sentences[1:], strict=False)]
         self._previous = {s.span_id: before for before, s in pairs}
+        self._reported_in = {s.span_id: before for before, s in pairs if _GOES_ON.match(normalise(s.text))}
         self._next = {before.span_id: s for before, s in pairs}
         self._skeleton_cache: dict[str, int] = {}
         self.sentence_count = len(self._sentence_by_id)
@@ -127,6 +134,11 @@ class CorpusView:
 
     def sentence(self, span_id: str) -> Sentence | None:
         return self._sentence_by_id.get(span_id)
+
+    def reported_in(self, sentence: Sentence) -> Sentence | None:
+        """The sentence before, when this one goes on with what it reported, the speaker implicit
+        ("وأضاف أن…": the one before names who added it)."""
+        return self._reported_in.get(sentence.span_id)
 
     def neighbourhood(self, sentence: Sentence) -> list[Sentence]:
         """The sentence with the one before and the one after it in its article."""

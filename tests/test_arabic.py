@@ -80,11 +80,15 @@ def test_words_that_frame_the_question_are_not_its_topic(question: str, topic: l
 
 @pytest.mark.parametrize(
     ("word", "bare"),
-    [("لروسيا", "روسيا"), ("بطهران", "طهران"), ("وكموسكو", "موسكو"), ("الحليفتان", "حليفة"), ("قلقتين", "قلقة")],
+    [
+        ("لروسيا", "روسيا"), ("بطهران", "طهران"), ("وكموسكو", "موسكو"), ("الحليفتان", "حليفة"), ("قلقتين", "قلقة"),
+        ("بعملتي", "العملة"),  # a dual before its noun drops its ن: "بعملتي البلدين", in the two countries' currencies
+    ],
 )
 def test_a_word_is_also_read_without_a_preposition_or_dual_ending(word: str, bare: str) -> None:
     """Snowball leaves a one-letter preposition and a feminine dual ending on; the word also reads
-    as the stem of the word without them, so "allies" (حليف) finds "الحليفتان"."""
+    as the stem of the word without them, so "allies" (حليف) finds "الحليفتان" and "currency" (عملة)
+    "بعملتي البلدين"."""
     assert stems(bare)[0] in readings(normalise(word))
     assert stems(word)[0] in readings(normalise(word))
 

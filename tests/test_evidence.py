@@ -520,3 +520,27 @@ def test_a_letter_name_before_a_number_is_the_model_the_articles_write_in_latin(
 def test_maghrebi_question_words_ask_for_a_number_or_a_date(core_answerer: Answerer, question: str, number: bool, date: bool) -> None:
     asked, _, _ = core_answerer.retrieve(question, "ar")
     assert (asked.wants_number, asked.wants_date) == (number, date)
+
+
+def test_a_sentence_that_goes_on_with_a_report_holds_who_made_it(core_answerer: Answerer) -> None:
+    """"وأضاف أن طهران سترد…" (and he added that…) names no one: the sentence before names رئيسي,
+    and the added sentence holds its words too. "وقال بوتين إن…" names its speaker and holds only its own."""
+    asked, _, view = core_answerer.retrieve("بماذا هدد رئيسي؟", "ar")
+    sentences = [s for indexed in view.articles.values() for s in indexed.sentences]
+    added = next(s for s in sentences if s.text.startswith("وأضاف") and "سترد" in s.text)
+    before = view.reported_in(added)
+    assert before is not None and "رئيسي" in before.text and before.end <= added.start
+    (president,) = (i for i, t in enumerate(asked.terms) if stem("رئيسي") in t.forms)
+    assert not asked.terms[president].forms & view.stems_of(added)
+    assert evidence._found_terms(asked, [added], view, {})[president]
+    assert not any(view.reported_in(s) for s in sentences if s.text.startswith("وقال بوتين"))
+
+
+def test_a_long_english_question_keeps_the_words_after_its_source(core_answerer: Answerer) -> None:
+    """An exam question that first names its source ("According to the Channel 12 report cited in
+    the article on Putin's warning of catastrophic consequences, …") still asks about what follows."""
+    asked, _, _ = core_answerer.retrieve(
+        "According to the Channel 12 report cited in the article on Putin's warning of catastrophic consequences, "
+        "against what background did the strengthening of Russian-Iranian military cooperation come?", "en",
+    )
+    assert {"military", "cooperation"} <= {t.text for t in asked.terms}

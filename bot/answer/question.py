@@ -45,7 +45,7 @@ MIN_TRANSLATION_SIMILARITY = 0.83
 MIN_NAME_SKELETON = 2
 MIN_WORD_SKELETON = 6
 MIN_UNLISTED_NAME_SKELETON = 3  # a lowercase word neither the dictionary nor the term map knows is a name from three
-MAX_QUESTION_WORDS = 10  # English words of a question considered (the first ten)
+MAX_QUESTION_WORDS = 16  # English words of a question considered (the first sixteen)
 # A word not trusted by its skeleton alone has neighbours for nearest corpus words by embedding
 # ("putin" ~ روسيا); one among its AGREEMENT_POOL nearest that also has its skeleton ("بوتين") is
 # taken as its spelling. A word with no such agreement is translated by the term map instead.
