@@ -109,6 +109,11 @@ class SearchSettings(BaseModel):
 
     chunk_chars: int = Field(default=450, ge=100)
     top_chunks: int = Field(default=8, ge=1)
+    covering_sentences: int = Field(
+        default=3, ge=0,
+        description="this many sentences holding most of the question's terms are candidates whatever the dense search finds",
+    )
+    min_covering: float = Field(default=0.7, gt=0, le=1, description="... when they hold at least this share of the terms' weight")
     max_citations: int = Field(default=3, ge=1)
     min_quote_chars: int = Field(
         default=200, ge=0, description="a shorter sentence is quoted with the next (else the previous) sentence of its paragraph"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -89,6 +89,10 @@ class CorpusView:
         self.sentence_frequency = Counter(term for found in self._stems.values() for term in found)
         quotable = [s for s in self._sentence_by_id.values() if s.quotable]
         self._quotable_stems = frozenset().union(*(self._stems[s.span_id] for s in quotable))
+        self._holding: defaultdict[str, list[str]] = defaultdict(list)  # stem -> the quotable sentences holding it
+        for s in quotable:
+            for form in self._stems[s.span_id]:
+                self._holding[form].append(s.span_id)
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
         self._publisher_stems = identifying({a: _sentence_stems(i.article.meta.publisher) for a, i in self.articles.items()})
         self._publisher_skeletons = identifying({a: text_skeletons(tokens(i.article.meta.publisher)) for a, i in self.articles.items()})
@@ -182,6 +186,25 @@ class CorpusView:
             matches = matching_skeletons(skeleton, self.skeleton_frequency)
             self._skeleton_cache[skeleton] = sum(self.skeleton_frequency[sk] for sk in matches)
         return self._skeleton_cache[skeleton]
+
+    def covering(self, terms: Sequence[tuple[frozenset[str], float]], limit: int, share: float) -> list[Sentence]:
+        """Up to `limit` quotable sentences holding the most weight of the terms (forms, weight), at
+        least `share` of it ("what currency do they trade in" finds "بعملتي البلدين" where the dense
+        search does not). Only sentences holding one of the heaviest terms can reach the share: those
+        are looked up, then weighed."""
+        total = sum(weight for _, weight in terms)
+        if not total or not limit:
+            return []
+        heaviest, rest = [], total
+        for forms, weight in sorted(terms, key=lambda t: -t[1]):
+            if rest < share * total:
+                break
+            heaviest.append(forms)
+            rest -= weight
+        found = {i for forms in heaviest for f in forms for i in self._holding.get(f, ())}
+        held = {i: sum(w for forms, w in terms if forms & self._stems[i]) for i in found}
+        best = sorted((i for i in held if held[i] >= share * total), key=lambda i: (-held[i], i))[:limit]
+        return [self._sentence_by_id[i] for i in best]
 
     def stems_of(self, sentence: Sentence) -> frozenset[str]:
         """Normalised stems of an indexed sentence."""
@@ -342,7 +365,8 @@ class HybridSearcher:
         self, question: str, near: Sequence[Sentence] = (), captions: bool = False, named: Sequence[Sentence] = ()
     ) -> SearchResult:
         """Passages and candidate sentences for a question; `near` sentences are candidates too
-        (a follow-up's previous quotes and their neighbours), and so are the photo captions
+        (a follow-up's previous quotes and their neighbours, the sentences holding most of the
+        question's terms: `CorpusView.covering`), and so are the photo captions
         `named` (those alone naming something asked about) and with `captions` those of the
         passages (embedded now: the index holds only quotable sentences)."""
         vector = self.embedder.embed_query(question)

@@ -544,3 +544,16 @@ def test_a_long_english_question_keeps_the_words_after_its_source(core_answerer:
         "against what background did the strengthening of Russian-Iranian military cooperation come?", "en",
     )
     assert {"military", "cooperation"} <= {t.text for t in asked.terms}
+
+
+def test_sentences_holding_most_of_the_question_are_candidates(core_answerer: Answerer) -> None:
+    """"what currency do they trade in": the dense search does not reach "…تتم في الغالب بعملتي
+    البلدين" (trade in the two countries' currencies); the sentences holding most of the terms'
+    weight are candidates too, and only those."""
+    asked, result, view = core_answerer.retrieve("what currency do they trade in", "en")
+    assert any("بعملتي البلدين" in c.sentence.text for c in result.candidates)
+    covering = view.covering([(t.forms, t.weight) for t in asked.terms], 3, 0.7)
+    assert 0 < len(covering) <= 3
+    for sentence in covering:
+        assert sum(t.weight for t in asked.terms if t.forms & view.stems_of(sentence)) >= 0.7 * asked.total_weight
+    assert view.covering([(t.forms, t.weight) for t in asked.terms], 0, 0.7) == []

@@ -168,6 +168,8 @@ class Answerer:
             else:
                 previous = analyse(resolved.previous, detect_language(resolved.previous), view)
                 asked, searched = with_previous(alone, previous), resolved.text
+        search = self.settings.search
+        near = [*near, *view.covering([(t.forms, t.weight) for t in asked.terms], search.covering_sentences, search.min_covering)]
         return asked, searcher.search(searched, near, captions, named=evidence.captions_naming(asked, view)), view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:
