@@ -138,6 +138,7 @@ def test_a_name_only_a_photo_caption_holds_brings_in_that_caption(core_answerer:
         ("اذكر سببا للتقارب بين روسيا وإيران", "اذكر بين", "روسيا"),
         ("روسيا وايران شنو العمله اللي يتاجرون بيها؟", "شنو اللي بيها", "روسيا"),
         ("علاش روسيا بغات التعاون ديال ايران دابا؟", "علاش ديال دابا", "روسيا"),  # Maghrebi
+        ("و قمة العشرين، غادي يمشي ليها هو؟", "غادي ليها", "قمة"),
     ],
 )
 def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question: str, particles: str, topic: str) -> None:
