@@ -49,6 +49,9 @@ _PREFIX = re.compile(r"^(?:[وف]?(?:بال|كال|لل|ال)|[وف](?=\w{3}))")
 _PREPOSITION = re.compile(r"^[وف]?[لبك](?=\w{3})")
 _FEMININE_DUAL = re.compile(r"(?<=\w{3})ت(?:ان|ين|ا|ي)$")
 _ADJECTIVE_PLURAL = re.compile(r"(?<=\w{3}ي)(?:ين|ون)$")
+# The second form's verbal noun تفعيل is also read as its verb فعّل: "بتزويد" (by supplying) as
+# "زودت" (supplied), "توقيع" as "وقع", "تدريب" as "درب".
+_VERBAL_NOUN = re.compile(r"^ت(\w\w)ي(\w)$")
 
 
 def normalise(text: str) -> str:
@@ -192,11 +195,14 @@ def stem(token: str) -> str:
 def readings(token: str) -> frozenset[str]:
     """A normalised token's stem, its stems without a one-letter preposition, a feminine dual ending
     or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
-    -> امني، امن), and Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings
+    -> امني، امن), a second-form verbal noun's verb ("بتزويد" -> زود), and Snowball's stem of the
+    whole word ("وفاته" -> وفا, as وفاة). Some readings
     are no word ("لقاء" -> قاء); a caller matches them against another text's readings."""
     forms = {token, _PREPOSITION.sub("", token)}
     forms |= {ending.sub("", form) for form in forms for ending in (_FEMININE_DUAL, _ADJECTIVE_PLURAL)}
     found = {stem(form) for form in forms}
+    verbs = {verb for form in forms if (bare := _PREFIX.sub("", form)) != (verb := _VERBAL_NOUN.sub(r"\1\2", bare))}
+    found |= verbs | {stem(verb) for verb in verbs}
     if _ARABIC_LETTER.match(token):  # Snowball's own reading of a first و or ف: "فريقين" -> ريق, as فريق
         found.add(_stemmers()[0].stemWord(token))
     return frozenset(f for f in found if f)

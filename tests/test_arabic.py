@@ -93,6 +93,12 @@ def test_a_word_is_also_read_without_a_preposition_or_dual_ending(word: str, bar
     assert stems(word)[0] in readings(normalise(word))
 
 
+@pytest.mark.parametrize(("noun", "verb"), [("بتزويد", "زودت"), ("التوقيع", "وقع"), ("للتدريب", "دربت")])
+def test_a_verbal_noun_is_also_read_as_its_verb(noun: str, verb: str) -> None:
+    """"عطت روسيا درونز" (gave, read as زودت) finds "بتزويد روسيا بطائرات" (by supplying)."""
+    assert stems(verb)[0] in readings(normalise(noun))
+
+
 def test_news_nouns_are_not_stop_words() -> None:
     """stopwordsiso's Arabic list holds nouns news is about; a question about a ceasefire or a visit keeps them."""
     kept = stems("هل دعت روسيا الى وقف اطلاق النار خلال الزيارة", drop_stopwords=True)
