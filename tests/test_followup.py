@@ -17,7 +17,7 @@ from isnad.retrieval.arabic import stems
 from tests.conftest import ISNAD, QUESTIONS_FILE, core_cli_env
 
 FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"
-THEN_AR = "ومتى وقعت؟"
+THEN_AR = "ومتى تم ذلك؟"  # "and when did that happen?": nothing to stand on alone ("ومتى وقعت؟" alone finds the only signing)
 THEN_EN = "and when was it signed?"
 SIGNED_ON = "يوم الجمعة"  # the article: the partnership was signed on Friday
 

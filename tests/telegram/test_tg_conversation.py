@@ -167,8 +167,8 @@ async def test_a_follow_up_is_answered_in_a_private_chat_and_in_a_group_reply_ch
         assert conversation.turns(bot.app.chat_data[106])[-1].question.startswith("and when was it signed?")
 
         await bot.send(message_update(group, f"/ask {FIRST_AR}", user_id=7))
-        await bot.send(message_update(group, "ومتى وقعت؟", user_id=7, reply_to=bot_message(group, 901)))
+        await bot.send(message_update(group, "ومتى تم ذلك؟", user_id=7, reply_to=bot_message(group, 901)))
         assert SIGNED_ON in bot.sent(group)[-1].params["text"]
         await bot.send(message_update(106, "/new"))
-        await bot.send(message_update(106, "ومتى وقعت؟"))
+        await bot.send(message_update(106, "ومتى تم ذلك؟"))
         assert SIGNED_ON not in bot.sent(106)[-1].params["text"]  # a new conversation has nothing to lean on
