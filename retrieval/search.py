@@ -32,6 +32,8 @@ from isnad.retrieval.transliteration import (
 from isnad.settings import SearchSettings
 
 RRF_K = 60
+# "Published" names no publisher, even one called النشرة (the bulletin).
+PUBLISHING_STEMS = frozenset(stem(w) for w in ("نشر", "منشور"))
 # A sentence that goes on with what the one before reported, its speaker left implicit: "وأضاف أن
 # طهران سترد…" (and he added that…), "وأشارت إلى أن…", "وتابع: «…»" (normalised text).
 _GOES_ON = re.compile(
@@ -94,8 +96,11 @@ class CorpusView:
             for form in self._stems[s.span_id]:
                 self._holding[form].append(s.span_id)
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
-        self._publisher_stems = identifying({a: _sentence_stems(i.article.meta.publisher) for a, i in self.articles.items()})
+        self._publisher_stems = identifying(
+            {a: _sentence_stems(i.article.meta.publisher) - PUBLISHING_STEMS for a, i in self.articles.items()}
+        )
         self._publisher_skeletons = identifying({a: text_skeletons(tokens(i.article.meta.publisher)) for a, i in self.articles.items()})
+        self._any_publisher_skeleton = frozenset().union(*self._publisher_skeletons.values())
         self._headlines = _headlines({a: (i.article.meta.title, i.article.meta.title_en) for a, i in self.articles.items()})
         self._headline_stems = {a: frozenset().union(*(r for title in found for r in title)) for a, found in self._headlines.items()}
         self._latin_headlines = {
@@ -228,8 +233,7 @@ class CorpusView:
     def articles_cited(self, forms: frozenset[str], skeletons: Iterable[str] = ()) -> frozenset[str]:
         """The articles whose publisher the forms, or the Latin words' `skeletons`, name
         ("according to the CNBC report", "the article published by Nahj")."""
-        every = frozenset().union(*self._publisher_skeletons.values())
-        heard = {m for s in skeletons if s for m in matching_skeletons(s, every)}
+        heard = {m for s in skeletons if s for m in matching_skeletons(s, self._any_publisher_skeleton)}
         return frozenset(
             a for a, stems in self._publisher_stems.items() if stems & forms or heard & self.publisher_skeletons(a)
         )

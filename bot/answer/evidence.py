@@ -21,7 +21,7 @@ from isnad.bot.answer.question import Question, Term
 from isnad.retrieval.arabic import normalise, stem, tokens
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.numerals import DECADE_TENS
-from isnad.retrieval.search import Candidate, CorpusView, SearchResult
+from isnad.retrieval.search import PUBLISHING_STEMS, Candidate, CorpusView, SearchResult
 from isnad.retrieval.transliteration import skeleton_found
 
 _NUMBER_WORD = (  # normalised, whole words
@@ -77,7 +77,6 @@ def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
 # Words for what every article is to a question that names it, as a report published, perhaps
 # translated, by a newspaper: "the CNBC report", "تقرير المستقلة", "the article published by Nahj
 # (translated from CNBC)", "بحسب التقرير المترجم". English questions reach them through the dictionary.
-PUBLISHING_STEMS = frozenset(stem(w) for w in ("نشر", "منشور"))
 SOURCE_STEMS = frozenset(stem(normalise(w)) for w in ("تقرير", "تقارير", "ترجمة", "مترجم", "صحيفة")) | PUBLISHING_STEMS
 
 
@@ -91,7 +90,7 @@ def articles_named(question: Question, view: CorpusView) -> dict[str, frozenset[
     held: defaultdict[str, frozenset[str]] = defaultdict(frozenset)
     for article in view.headlines_named(question.forms):
         held[article] |= view.headline_stems(article) | SOURCE_STEMS
-    for article in view.articles_cited(question.forms - PUBLISHING_STEMS, (t.skeleton for t in question.terms)):
+    for article in view.articles_cited(question.forms, (t.skeleton for t in question.terms)):
         held[article] |= SOURCE_STEMS
     if question.language == "ar":
         for article, forms in view.latin_headlines_named([(t.forms, t.spellings) for t in question.terms]).items():
@@ -113,7 +112,7 @@ def _found_terms(
     sentences = [*sentences, *(r for s in sentences if (r := view.reported_in(s)) is not None)]
     sentence_stems = frozenset().union(*(
         view.stems_of(s)
-        | (view.publisher_stems(s.article_id) - PUBLISHING_STEMS)  # "published" names no publisher, even "النشرة"
+        | view.publisher_stems(s.article_id)
         | named.get(s.article_id, frozenset())
         for s in sentences
     ))
