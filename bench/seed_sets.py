@@ -85,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         "fresh3 follow": (with_follows(DATA / "fresh3_followups.jsonl"), True),
         "fresh4 chat": (_items(DATA / "fresh4_chat_questions.jsonl"), False),
         "fresh4 follow": (with_follows(DATA / "fresh4_followups.jsonl"), True),
+        "fresh5 chat": (_items(DATA / "fresh5_chat_questions.jsonl"), False),
+        "fresh5 exam": (_items(DATA / "fresh5_exam_questions.jsonl"), False),
+        "fresh5 follow": (with_follows(DATA / "fresh5_followups.jsonl"), True),
+        "fresh6 chat": (_items(DATA / "fresh6_chat_questions.jsonl"), False),
+        "fresh6 exam": (_items(DATA / "fresh6_exam_questions.jsonl"), False),
+        "fresh6 follow": (with_follows(DATA / "fresh6_followups.jsonl"), True),
     }
     print(f"{'set':14s} {'claimed':>8s} {'any reply':>10s} {'declined':>14s} {'p95 ms':>7s}")
     for name, (items, conversations) in sets.items():
