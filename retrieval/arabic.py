@@ -192,6 +192,20 @@ def stem(token: str) -> str:
     return english.stemWord(token)
 
 
+_LONG_VOWELS = re.compile(r"(?<=.)[اويء]")
+MIN_SPELLING_CONSONANTS = 4  # shorter skeletons are many words ("قال" and "قيل", but also "دار" and "دور")
+
+
+def consonant_keys(token: str) -> frozenset[str]:
+    """A normalised Arabic word, with and without its clitics, less its long vowels and hamza (the
+    first letter kept): "بزشكيان", "بيزشكيان" and "بيزيشكيان" all hold بزشكن, as articles spell
+    foreign names either way. None with fewer than MIN_SPELLING_CONSONANTS letters left."""
+    if not _ARABIC_LETTER.match(token):
+        return frozenset()
+    keys = (_LONG_VOWELS.sub("", form) for form in {token, without_clitics(token)})
+    return frozenset(k for k in keys if len(k) >= MIN_SPELLING_CONSONANTS)
+
+
 def readings(token: str) -> frozenset[str]:
     """A normalised token's stem, its stems without a one-letter preposition, a feminine dual ending
     or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
@@ -203,6 +217,7 @@ def readings(token: str) -> frozenset[str]:
     found = {stem(form) for form in forms}
     verbs = {verb for form in forms if (bare := _PREFIX.sub("", form)) != (verb := _VERBAL_NOUN.sub(r"\1\2", bare))}
     found |= verbs | {stem(verb) for verb in verbs}
+    found |= {f"{f[0]}ا{f[2]}" for f in found if len(f) == 3 and f[1] in "وي"}  # a hollow verb's noun: "فوز" as فاز
     if _ARABIC_LETTER.match(token):  # Snowball's own reading of a first و or ف: "فريقين" -> ريق, as فريق
         found.add(_stemmers()[0].stemWord(token))
     return frozenset(f for f in found if f)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isnad.retrieval.arabic import is_function_word, normalise, readings, stem, tokens
+from isnad.retrieval.arabic import consonant_keys, is_function_word, normalise, readings, stem, tokens
 from isnad.retrieval.chunking import chunk_sentences, embedding_text, make_chunks, split_sentences
 from isnad.retrieval.corpus import content_lines
 from isnad.retrieval.dictionary import by_initial, near_spellings
@@ -37,7 +37,7 @@ PUBLISHING_STEMS = frozenset(stem(w) for w in ("نشر", "منشور"))
 # A sentence that goes on with what the one before reported, its speaker left implicit: "وأضاف أن
 # طهران سترد…" (and he added that…), "وأشارت إلى أن…", "وتابع: «…»" (normalised text).
 _GOES_ON = re.compile(
-    r"^\W*[وف]?(?:اضاف|تابع|اشار|اكد|قال|اوضح|لفت|شدد|اعتبر|ختم)ت?\s+(?:الي\s+)?(?:ان\b|انه\b|انها\b|بان\b|:|[“\"«])"
+    r"^\W*[وف]?(?:اضاف|تابع|اشار|اكد|قال|اوضح|لفت|شدد|اعتبر|ختم)ت?(?:\s+(?:الي\s+)?(?:ان|انه|انها|بان)\b|\s*[:“\"«])"
 )
 
 
@@ -269,6 +269,24 @@ class CorpusView:
         """Photo captions holding a stem no quotable sentence holds (a person named only under a picture)."""
         unquoted = frozenset(forms) - self._quotable_stems
         return [s for s in self._captions if unquoted & self._stems[s.span_id]] if unquoted else []
+
+    def other_spellings(self, word: str) -> frozenset[str]:
+        """For a word no article writes, the stems of the corpus words that spell it with other long
+        vowels ("بزشكيان" finds بيزشكيان and بيزيشكيان: articles spell foreign names either way)."""
+        words, by_key = self._spellings
+        if word in words:
+            return frozenset()
+        return frozenset().union(*(by_key.get(k, ()) for k in consonant_keys(word)))
+
+    @cached_property
+    def _spellings(self) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+        """The corpus's words, and the stems of those sharing each consonant key."""
+        words = frozenset(w for s in self._sentence_by_id.values() for w in tokens(s.text))
+        stems: defaultdict[str, set[str]] = defaultdict(set)
+        for word in words:
+            for key in consonant_keys(word):
+                stems[key] |= readings(word)
+        return words, {key: frozenset(found) for key, found in stems.items()}
 
     def respellings(self, word: str) -> list[str]:
         """Corpus words a word the corpus lacks may be another spelling of ("بزشكيان" ~ بيزشكيان, a

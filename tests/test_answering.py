@@ -113,6 +113,7 @@ def test_rebuild_with_another_embedder_after_deleting_the_index(core_seed_copy, 
     ("question", "captions"),
     [
         ("who is shaking hands with putin in the photo?", True),
+        ("Where was the photograph of Putin shaking hands with Ahmadian taken?", True),
         ("من يصافح بوتين في الصورة التي وزعتها سبوتنيك؟", True),
         ("ما الذي حذر منه بوتين في اتصاله مع رئيسي؟", False),
         ("منو علي أكبر أحمديان؟", True),  # named only under a picture

@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from isnad.retrieval.arabic import detect_language, inflection_cores, normalise, readings, stems, stopwords, tokens
+from isnad.retrieval.arabic import (
+    consonant_keys,
+    detect_language,
+    inflection_cores,
+    normalise,
+    readings,
+    stems,
+    stopwords,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,6 +106,22 @@ def test_a_word_is_also_read_without_a_preposition_or_dual_ending(word: str, bar
 def test_a_verbal_noun_is_also_read_as_its_verb(noun: str, verb: str) -> None:
     """"عطت روسيا درونز" (gave, read as زودت) finds "بتزويد روسيا بطائرات" (by supplying)."""
     assert stems(verb)[0] in readings(normalise(noun))
+
+
+@pytest.mark.parametrize(("noun", "verb"), [("للفوز", "فاز"), ("فوزه", "فاز"), ("البيع", "باع")])
+def test_a_hollow_verbs_noun_is_also_read_as_the_verb(noun: str, verb: str) -> None:
+    """"امتى فاز بالرئاسة" (when did he win) finds "منذ فوزه بالرئاسة" (since his win): the noun's
+    middle و or ي reads as the verb's ا."""
+    assert stems(verb)[0] in readings(normalise(noun))
+    assert "فاز" not in readings(normalise("فوائد"))  # only a three-letter stem
+
+
+def test_a_name_spelled_with_other_long_vowels_shares_its_consonant_key() -> None:
+    """Articles write بيزشكيان and بيزيشكيان, a chat user بزشكيان; short words keep apart (قال، قيل)."""
+    spellings = [consonant_keys(normalise(w)) for w in ("بزشكيان", "بيزشكيان", "بيزيشكيان", "وبيزيشكيان")]
+    assert frozenset.intersection(*spellings)
+    assert not consonant_keys(normalise("قال")) and not consonant_keys("Pezeshkian")
+    assert not consonant_keys(normalise("مكتبة")) & consonant_keys(normalise("كتاب"))
 
 
 def test_news_nouns_are_not_stop_words() -> None:

@@ -538,6 +538,17 @@ def test_a_sentence_that_goes_on_with_a_report_holds_who_made_it(core_answerer: 
     assert not asked.terms[president].forms & view.stems_of(added)
     assert evidence._found_terms(asked, [added], view, {})[president]
     assert not any(view.reported_in(s) for s in sentences if s.text.startswith("وقال بوتين"))
+    quoted = next(s for s in sentences if s.text.startswith("وقال: “الاتفاقيات"))  # a colon, no space: the speaker is before
+    assert (before := view.reported_in(quoted)) is not None and "بيزشكيان" in before.text
+
+
+def test_a_name_the_articles_spell_otherwise_is_found_in_every_spelling(core_answerer: Answerer) -> None:
+    """"بزشكيان" is written by no article; the one that spells him بيزيشكيان answers "when did he win"."""
+    asked, _, view = core_answerer.retrieve("بزشكيان امتى فاز بالرئاسة؟", "ar")
+    sentences = [s for indexed in view.articles.values() for s in indexed.sentences]
+    won = next(s for s in sentences if "منذ فوزه بالرئاسة" in s.text and "بيزيشكيان" in s.text)
+    assert all(evidence._found_terms(asked, [won], view, {}))
+    assert not view.other_spellings(normalise("بيزيشكيان"))  # a word the articles write is only itself
 
 
 def test_a_long_english_question_keeps_the_words_after_its_source(core_answerer: Answerer) -> None:

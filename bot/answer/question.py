@@ -58,7 +58,7 @@ _MULTI_SOURCE = re.compile(
 )
 # A question about a picture may quote its caption ("who is in the photo", "ماذا تظهر الصورة").
 _ABOUT_A_PICTURE = re.compile(
-    r"\b(?:photos?|pictures?|images?|captions?|pictured|photographed)\b|(?:^|\s)[وفب]?(?:ال)?(?:صوره|صور|الصوره|تعليق الصوره)(?:\s|$|[؟?])",
+    r"\b(?:photos?|photographs?|pictures?|images?|captions?|pictured|photographed)\b|(?:^|\s)[وفب]?(?:ال)?(?:صوره|صور|الصوره|تعليق الصوره)(?:\s|$|[؟?])",
 )
 # Patterns below match normalised text (isnad.retrieval.arabic.normalise), so they are normalised too.
 # A count or amount is asked by its question word, or by "what is the number/price of"; "عدد" elsewhere
@@ -214,7 +214,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         term = _LEADING_ARTICLE_DIGITS.sub("", stem(word))
         if is_function_word(word) or term in terms or not term:
             continue
-        terms[term] = _stem_term(term, view, readings(word))
+        terms[term] = _stem_term(term, view, readings(word) | view.other_spellings(word))
         if terms[term].strength or word.isdigit():
             continue
         if (letter := model_letter(word, following)) and view.sentence_frequency.get(letter):
