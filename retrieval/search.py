@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -96,6 +97,10 @@ class CorpusView:
             for form in self._stems[s.span_id]:
                 self._holding[form].append(s.span_id)
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
+        self._article_sentences = Counter(s.article_id for s in quotable)
+        self._article_frequency: defaultdict[str, Counter[str]] = defaultdict(Counter)  # article -> stem -> sentences
+        for s in quotable:
+            self._article_frequency[s.article_id].update(self._stems[s.span_id])
         self._publisher_stems = identifying(
             {a: _sentence_stems(i.article.meta.publisher) - PUBLISHING_STEMS for a, i in self.articles.items()}
         )
@@ -265,10 +270,21 @@ class CorpusView:
         found = self._skeletons.get(sentence.span_id)
         return found if found is not None else text_skeletons(tokens(sentence.text))
 
+    @property
+    def captions(self) -> list[Sentence]:
+        """The photo captions of every article."""
+        return self._captions
+
     def captions_alone_holding(self, forms: Iterable[str]) -> list[Sentence]:
         """Photo captions holding a stem no quotable sentence holds (a person named only under a picture)."""
         unquoted = frozenset(forms) - self._quotable_stems
         return [s for s in self._captions if unquoted & self._stems[s.span_id]] if unquoted else []
+
+    def article_rarity(self, article_id: str, forms: Iterable[str]) -> float:
+        """How rare a term (any of its forms) is among the quotable sentences of one article:
+        log(1 + sentences / (1 + sentences holding its commonest form))."""
+        held = self._article_frequency[article_id]
+        return math.log(1 + self._article_sentences[article_id] / (1 + max((held[f] for f in forms), default=0)))
 
     def other_spellings(self, word: str) -> frozenset[str]:
         """For a word no article writes, the stems of the corpus words that spell it with other long

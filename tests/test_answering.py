@@ -130,3 +130,10 @@ def test_a_caption_is_evidence_only_for_a_question_about_a_picture_or_what_only_
     quoted_captions = [c for c in answer.citations if (c.article_id, c.start) in caption_starts]
     assert answer.citations and bool(quoted_captions) is captions
     assert all(c.quote == texts[c.article_id][c.start : c.end] for c in answer.citations)
+
+
+def test_a_question_about_a_picture_reaches_a_caption_no_retrieved_passage_holds(core_answerer: Answerer) -> None:
+    """The caption of Putin with Peskov lies in a passage the search does not retrieve for this
+    question; holding most of its terms, it is a candidate all the same, and the answer."""
+    answer = core_answerer.answer("Where was the photo of Vladimir Putin speaking with Kremlin spokesman Dmitry Peskov taken, and when?")
+    assert answer.status == "answered" and "بيسكوف خلال قمة" in answer.citations[0].quote

@@ -87,8 +87,13 @@ def test_fitting_on_a_small_slice_writes_parameters_that_decline_its_near_misses
         p = params.languages[language]
         assert p.citation_margin in fitting.CITATION_MARGINS
         assert 0.5 < params.provenance["ranker"][language]["decline_level"] <= 1.0  # found over folds of articles
-        declined = [figures[language].get(k) for k in ("near_miss_declined", "unanswerable_declined")]
-        assert any(d is not None and d >= 0.85 for d in declined)
+        # The threshold declines decline_level of the negatives it was fitted on (a slice this small
+        # has a dozen English ones: one question is 0.08), and answers some answerable questions.
+        kinds = [k for k in ("near_miss", "unanswerable", "off_corpus") if figures[language].get(f"n_{k}_declined")]
+        count = sum(figures[language][f"n_{k}_declined"] for k in kinds)
+        declined = sum(figures[language][f"{k}_declined"] * figures[language][f"n_{k}_declined"] for k in kinds) / count
+        assert declined >= params.provenance["ranker"][language]["decline_level"] - 1.5 / count
+        assert figures[language]["answered"] > 0
     assert figures["ar"]["n_detail_miss_declined"] > 0  # detail misses are made and reported (the slice is Arabic)
 
 

@@ -572,3 +572,21 @@ def test_sentences_holding_most_of_the_question_are_candidates(core_answerer: An
     for sentence in covering:
         assert sum(t.weight for t in asked.terms if t.forms & view.stems_of(sentence)) >= 0.7 * asked.total_weight
     assert view.covering([(t.forms, t.weight) for t in asked.terms], 0, 0.7) == []
+
+
+def test_local_coverage_weighs_what_is_rare_in_the_sentences_own_article(core_answerer: Answerer) -> None:
+    """Within the article of Putin's call with Raisi, Raisi is named in many sentences and future
+    tension in one: that term weighs more there, a term the article lacks most. A sentence's local
+    coverage is the share of those weights it holds; the best candidate's gap is 0."""
+    question = "ما الموقف الذي أعلنه رئيسي من تصاعد التوتر مستقبلاً خلال اتصاله ببوتين؟"
+    asked, result, view = core_answerer.retrieve(question, "ar")
+    answer = next(c.sentence for c in result.candidates if "لا تؤيد زيادة التوترات" in c.sentence.text)
+    article = view.articles[answer.article_id]
+    raisi, tension = (next(t for t in asked.terms if stem(word) in t.forms) for word in ("رئيسي", "التوتر"))
+    holding = {t.text: sum(bool(t.forms & view.stems_of(s)) for s in article.sentences) for t in (raisi, tension)}
+    assert holding[raisi.text] > holding[tension.text] >= 1
+    rarity = [view.article_rarity(answer.article_id, forms) for forms in (raisi.forms, tension.forms, {"zzz"})]
+    assert rarity == sorted(rarity) and len(set(rarity)) == 3
+    rows = evidence.features(asked, result, view)
+    local, gap = (rows[:, evidence.FEATURES.index(name)] for name in ("local_coverage", "local_gap"))
+    assert ((0 <= local) & (local <= 1)).all() and gap.max() == 0 and np.allclose(local - local.max(), gap)

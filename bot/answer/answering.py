@@ -170,7 +170,10 @@ class Answerer:
                 asked, searched = with_previous(alone, previous), resolved.text
         search = self.settings.search
         near = [*near, *view.covering([(t.forms, t.weight) for t in asked.terms], search.covering_sentences, search.min_covering)]
-        return asked, searcher.search(searched, near, captions, named=evidence.captions_naming(asked, view)), view
+        named = evidence.captions_naming(asked, view)
+        if captions:
+            named += evidence.captions_covering(asked, view, search.min_covering)
+        return asked, searcher.search(searched, near, captions, named=named), view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:
         """A language model's standalone reading of a follow-up, when one is configured and its

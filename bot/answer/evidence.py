@@ -64,6 +64,8 @@ FEATURES = (
     "length",
     "sparse",
     "sparse_gap",
+    "local_coverage",
+    "local_gap",
 )
 
 
@@ -72,6 +74,14 @@ def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
     a bare number, which names nothing: "the 2024 election" is not the photo dated 2024): whoever or
     whatever is named only under a picture can be answered from its caption."""
     return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.spellings if not f.isdigit())
+
+
+def captions_covering(question: Question, view: CorpusView, share: float) -> list[Sentence]:
+    """Photo captions holding at least `share` of the question's term weight: a question about a
+    picture ("where was the photo of Putin with Peskov taken") reaches its caption when no passage
+    the search retrieved holds it."""
+    named = articles_named(question, view)
+    return [c for c in view.captions if _coverage(question, _found_terms(question, [c], view, named))[0] >= share]
 
 
 # Words for what every article is to a question that names it, as a report published, perhaps
@@ -144,6 +154,15 @@ def _soft_coverage(question: Question, sentence: Sentence, found: Sequence[bool]
     return float(best @ weights / weights.sum())
 
 
+def _local_coverage(question: Question, sentence: Sentence, found: Sequence[bool], view: CorpusView) -> float:
+    """Coverage with each term weighted by how rare it is in the sentence's own article: of "what
+    stance did Raisi take on future tension in his call with Putin", the article of the call holds
+    Raisi and the call in many sentences, "tension" and "future" in the one that answers."""
+    weights = [t.weight * view.article_rarity(sentence.article_id, t.forms) for t in question.terms]
+    total = sum(weights)
+    return sum(w for w, hit in zip(weights, found, strict=True) if hit) / total if total else 0.0
+
+
 def has_number(sentence: Sentence, known: frozenset[str] = frozenset()) -> bool:
     """A count or amount the question did not already hold (years and model numbers do not count)."""
     text = normalise(sentence.text)
@@ -186,9 +205,11 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
         for c, hits, (coverage, _) in zip(result.candidates, found, coverages, strict=True)
     ]
     mean_soft = float(np.mean(soft))
+    local = [_local_coverage(question, c.sentence, hits, view) for c, hits in zip(result.candidates, found, strict=True)]
+    top_local = max(local)
     top_sparse = max(c.sparse for c in result.candidates)
     rows = []
-    for candidate, (coverage, rarest), soft_coverage in zip(result.candidates, coverages, soft, strict=True):
+    for candidate, (coverage, rarest), soft_coverage, local_coverage in zip(result.candidates, coverages, soft, local, strict=True):
         sentence = candidate.sentence
         window, _ = _coverage(question, _found_terms(question, view.neighbourhood(sentence), view, named))
         match, missing = _type_match(question, sentence)
@@ -207,6 +228,8 @@ def features(question: Question, result: SearchResult, view: CorpusView) -> np.n
             math.log(1 + len(sentence.text)) / 6,
             candidate.sparse,
             candidate.sparse - top_sparse,
+            local_coverage,
+            local_coverage - top_local,
         ))
     return np.asarray(rows, dtype=np.float32)
 
