@@ -98,7 +98,7 @@ class CorpusView:
                 self._holding[form].append(s.span_id)
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
         self._article_sentences = Counter(s.article_id for s in quotable)
-        self._article_frequency: defaultdict[str, Counter[str]] = defaultdict(Counter)  # article -> stem -> sentences
+        self._article_frequency: dict[str, Counter[str]] = {a: Counter() for a in self.articles}  # article -> stem -> sentences
         for s in quotable:
             self._article_frequency[s.article_id].update(self._stems[s.span_id])
         self._publisher_stems = identifying(
@@ -283,7 +283,7 @@ class CorpusView:
     def article_rarity(self, article_id: str, forms: Iterable[str]) -> float:
         """How rare a term (any of its forms) is among the quotable sentences of one article:
         log(1 + sentences / (1 + sentences holding its commonest form))."""
-        held = self._article_frequency[article_id]
+        held = self._article_frequency.get(article_id, Counter())
         return math.log(1 + self._article_sentences[article_id] / (1 + max((held[f] for f in forms), default=0)))
 
     def other_spellings(self, word: str) -> frozenset[str]:
