@@ -97,6 +97,8 @@ class CorpusView:
             for form in self._stems[s.span_id]:
                 self._holding[form].append(s.span_id)
         self._captions = [s for s in self._sentence_by_id.values() if s.caption]
+        self._words = frozenset(w for s in self._sentence_by_id.values() for w in tokens(s.text))
+        self._by_consonants = _by_consonants(self._words)  # made with the view: ~80 ms for 600 sentences
         self._article_sentences = Counter(s.article_id for s in quotable)
         self._article_frequency: dict[str, Counter[str]] = {a: Counter() for a in self.articles}  # article -> stem -> sentences
         for s in quotable:
@@ -289,20 +291,9 @@ class CorpusView:
     def other_spellings(self, word: str) -> frozenset[str]:
         """For a word no article writes, the stems of the corpus words that spell it with other long
         vowels ("بزشكيان" finds بيزشكيان and بيزيشكيان: articles spell foreign names either way)."""
-        words, by_key = self._spellings
-        if word in words:
+        if word in self._words:
             return frozenset()
-        return frozenset().union(*(by_key.get(k, ()) for k in consonant_keys(word)))
-
-    @cached_property
-    def _spellings(self) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-        """The corpus's words, and the stems of those sharing each consonant key."""
-        words = frozenset(w for s in self._sentence_by_id.values() for w in tokens(s.text))
-        stems: defaultdict[str, set[str]] = defaultdict(set)
-        for word in words:
-            for key in consonant_keys(word):
-                stems[key] |= readings(word)
-        return words, {key: frozenset(found) for key, found in stems.items()}
+        return frozenset().union(*(self._by_consonants.get(k, ()) for k in consonant_keys(word)))
 
     def respellings(self, word: str) -> list[str]:
         """Corpus words a word the corpus lacks may be another spelling of ("بزشكيان" ~ بيزشكيان, a
@@ -331,6 +322,15 @@ class CorpusView:
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:
         return chunk_sentences(chunk, self.articles[chunk.article_id].sentences)
+
+
+def _by_consonants(words: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each consonant key (`arabic.consonant_keys`), the stems of the words that hold it."""
+    stems: defaultdict[str, set[str]] = defaultdict(set)
+    for word in words:
+        for key in consonant_keys(word):
+            stems[key] |= readings(word)
+    return {key: frozenset(found) for key, found in stems.items()}
 
 
 def _sentence_stems(text: str) -> frozenset[str]:
