@@ -37,6 +37,7 @@ RRF_K = 60
 PUBLISHING_STEMS = frozenset(stem(w) for w in ("نشر", "منشور"))
 # A sentence that goes on with what the one before reported, its speaker left implicit: "وأضاف أن
 # طهران سترد…" (and he added that…), "وأشارت إلى أن…", "وتابع: «…»" (normalised text).
+_OPENS_A_QUOTE = re.compile(r"^\s*[“«\"]")
 _GOES_ON = re.compile(
     r"^\W*[وف]?(?:اضاف|تابع|اشار|اكد|قال|اوضح|لفت|شدد|اعتبر|ختم)ت?(?:\s+(?:الي\s+)?(?:ان|انه|انها|بان)\b|\s*[:“\"«])"
 )
@@ -83,7 +84,7 @@ class CorpusView:
         self._sentence_by_id = {s.span_id: s for a in self.articles.values() for s in a.sentences}
         pairs = [(before, s) for a in self.articles.values() for before, s in zip(a.sentences, a.sentences[1:], strict=False)]
         self._previous = {s.span_id: before for before, s in pairs}
-        self._reported_in = {s.span_id: before for before, s in pairs if _GOES_ON.match(normalise(s.text))}
+        self._reported_in = {k: v for a in self.articles.values() for k, v in _reported_in(a).items()}
         self._next = {before.span_id: s for before, s in pairs}
         self._skeleton_cache: dict[str, int] = {}
         self.sentence_count = len(self._sentence_by_id)
@@ -151,10 +152,11 @@ class CorpusView:
     def sentence(self, span_id: str) -> Sentence | None:
         return self._sentence_by_id.get(span_id)
 
-    def reported_in(self, sentence: Sentence) -> Sentence | None:
-        """The sentence before, when this one goes on with what it reported, the speaker implicit
-        ("وأضاف أن…": the one before names who added it)."""
-        return self._reported_in.get(sentence.span_id)
+    def reported_in(self, sentence: Sentence) -> tuple[Sentence, ...]:
+        """The sentences naming who said this one, when it goes on with what they reported, its
+        speaker implicit: the sentence before "وأضاف أن…"; the paragraph before a paragraph that
+        opens with a quotation mark (a quotation that goes on over paragraphs)."""
+        return self._reported_in.get(sentence.span_id, ())
 
     def neighbourhood(self, sentence: Sentence) -> list[Sentence]:
         """The sentence with the one before and the one after it in its article."""
@@ -322,6 +324,25 @@ class CorpusView:
 
     def sentences_in(self, chunk: Chunk) -> list[Sentence]:
         return chunk_sentences(chunk, self.articles[chunk.article_id].sentences)
+
+
+def _reported_in(indexed: IndexedArticle) -> dict[str, tuple[Sentence, ...]]:
+    """For each sentence of the article that goes on with what was reported before it (see
+    `CorpusView.reported_in`), the sentences that report it."""
+    text, sentences = indexed.article.raw_text, indexed.sentences
+    found: dict[str, tuple[Sentence, ...]] = {}
+    paragraph: list[Sentence] = []  # the quotable sentences of the paragraph being read
+    for before, sentence in zip(sentences, sentences[1:], strict=False):
+        if before.quotable:
+            paragraph.append(before)
+        opens_paragraph = "\n" in text[before.end : sentence.start]
+        if _GOES_ON.match(normalise(sentence.text)):
+            found[sentence.span_id] = (before,)
+        elif opens_paragraph and paragraph and _OPENS_A_QUOTE.match(sentence.text):
+            found[sentence.span_id] = tuple(paragraph)
+        if opens_paragraph:
+            paragraph = []
+    return found
 
 
 def _by_consonants(words: Iterable[str]) -> dict[str, frozenset[str]]:

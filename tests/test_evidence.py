@@ -528,18 +528,24 @@ def test_maghrebi_question_words_ask_for_a_number_or_a_date(core_answerer: Answe
 
 def test_a_sentence_that_goes_on_with_a_report_holds_who_made_it(core_answerer: Answerer) -> None:
     """"وأضاف أن طهران سترد…" (and he added that…) names no one: the sentence before names رئيسي,
-    and the added sentence holds its words too. "وقال بوتين إن…" names its speaker and holds only its own."""
+    and the added sentence holds its words too. "وقال بوتين إن…" names its speaker and holds only its own;
+    a plain statement goes on with nothing."""
     asked, _, view = core_answerer.retrieve("بماذا هدد رئيسي؟", "ar")
     sentences = [s for indexed in view.articles.values() for s in indexed.sentences]
     added = next(s for s in sentences if s.text.startswith("وأضاف") and "سترد" in s.text)
-    before = view.reported_in(added)
-    assert before is not None and "رئيسي" in before.text and before.end <= added.start
+    (before,) = view.reported_in(added)
+    assert "رئيسي" in before.text and before.end <= added.start
     (president,) = (i for i, t in enumerate(asked.terms) if stem("رئيسي") in t.forms)
     assert not asked.terms[president].forms & view.stems_of(added)
     assert evidence._found_terms(asked, [added], view, {})[president]
     assert not any(view.reported_in(s) for s in sentences if s.text.startswith("وقال بوتين"))
     quoted = next(s for s in sentences if s.text.startswith("وقال: “الاتفاقيات"))  # a colon, no space: the speaker is before
-    assert (before := view.reported_in(quoted)) is not None and "بيزشكيان" in before.text
+    (before,) = view.reported_in(quoted)
+    assert "بيزشكيان" in before.text
+    # A paragraph that is all quotation goes on with the paragraph before it, which names its speaker.
+    audience = next(s for s in sentences if s.text.startswith("“من المهم أن نتذكر"))
+    assert any("أوزجليك" in s.text for s in view.reported_in(audience))
+    assert not view.reported_in(next(s for s in sentences if s.text.startswith("عملت موسكو على تعزيز")))
 
 
 def test_a_name_the_articles_spell_otherwise_is_found_in_every_spelling(core_answerer: Answerer) -> None:

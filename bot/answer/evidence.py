@@ -119,7 +119,7 @@ def _found_terms(
     question is held by every sentence it published; an article it names, `articles_named`, holds
     what that gives it in every sentence; a sentence that goes on with what the one before reported,
     "وأضاف أن…", holds that one's words too: who added it, and what about)."""
-    sentences = [*sentences, *(r for s in sentences if (r := view.reported_in(s)) is not None)]
+    sentences = [*sentences, *(r for s in sentences for r in view.reported_in(s))]
     sentence_stems = frozenset().union(*(
         view.stems_of(s)
         | view.publisher_stems(s.article_id)
