@@ -206,6 +206,7 @@ def consonant_keys(token: str) -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= MIN_SPELLING_CONSONANTS)
 
 
+@lru_cache(maxsize=200_000)  # every corpus word's, for its sentence's stems and again for its consonant keys
 def readings(token: str) -> frozenset[str]:
     """A normalised token's stem, its stems without a one-letter preposition, a feminine dual ending
     or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
