@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         "fresh6 chat": (_items(DATA / "fresh6_chat_questions.jsonl"), False),
         "fresh6 exam": (_items(DATA / "fresh6_exam_questions.jsonl"), False),
         "fresh6 follow": (with_follows(DATA / "fresh6_followups.jsonl"), True),
+        "fresh7 chat": (_items(DATA / "fresh7_chat_questions.jsonl"), False),
+        "fresh7 exam": (_items(DATA / "fresh7_exam_questions.jsonl"), False),
+        "fresh7 follow": (with_follows(DATA / "fresh7_followups.jsonl"), True),
     }
     print(f"{'set':14s} {'claimed':>8s} {'any reply':>10s} {'declined':>14s} {'p95 ms':>7s}")
     for name, (items, conversations) in sets.items():

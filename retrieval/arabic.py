@@ -52,6 +52,10 @@ _ADJECTIVE_PLURAL = re.compile(r"(?<=\w{3}ي)(?:ين|ون)$")
 # The second form's verbal noun تفعيل is also read as its verb فعّل: "بتزويد" (by supplying) as
 # "زودت" (supplied), "توقيع" as "وقع", "تدريب" as "درب".
 _VERBAL_NOUN = re.compile(r"^ت(\w\w)ي(\w)$")
+# A short feminine noun keeps its ة as ت before a pronoun, which Snowball leaves on: "مدتها" is مدة.
+_TA_BEFORE_PRONOUN = re.compile(r"^(\w{2,3})ت(?:ها|هما|هم|هن|ه|نا|كم)$")
+# The imperfect's ي before a verb of three letters or more: "يتضمن" is تضمن, "يعمل" عمل.
+_IMPERFECT_YA = re.compile(r"^ي(?=\w{3})")
 
 
 def normalise(text: str) -> str:
@@ -219,6 +223,10 @@ def readings(token: str) -> frozenset[str]:
     verbs = {verb for form in forms if (bare := _PREFIX.sub("", form)) != (verb := _VERBAL_NOUN.sub(r"\1\2", bare))}
     found |= verbs | {stem(verb) for verb in verbs}
     found |= {f"{f[0]}ا{f[2]}" for f in found if len(f) == 3 and f[1] in "وي"}  # a hollow verb's noun: "فوز" as فاز
+    bare_forms = {_PREFIX.sub("", form) for form in forms}
+    found |= {f"{m[1]}ه" for form in bare_forms if (m := _TA_BEFORE_PRONOUN.match(form))}
+    verbs = {_IMPERFECT_YA.sub("", form) for form in bare_forms if _IMPERFECT_YA.match(form)}
+    found |= verbs | {stem(verb) for verb in verbs}
     if _ARABIC_LETTER.match(token):  # Snowball's own reading of a first و or ف: "فريقين" -> ريق, as فريق
         found.add(_stemmers()[0].stemWord(token))
     return frozenset(f for f in found if f)

@@ -116,6 +116,20 @@ def test_a_hollow_verbs_noun_is_also_read_as_the_verb(noun: str, verb: str) -> N
     assert "فاز" not in readings(normalise("فوائد"))  # only a three-letter stem
 
 
+@pytest.mark.parametrize(("possessed", "noun"), [("مدتها", "مدة"), ("قوتها", "قوة"), ("سنته", "سنة")])
+def test_a_short_feminine_noun_before_a_pronoun_is_also_read_as_the_noun(possessed: str, noun: str) -> None:
+    """"ما مدة الشراكة" (how long is the partnership) finds "شراكة مدتها 20 عاما": the ة written ت
+    before a pronoun, which the stemmer leaves on a short word."""
+    assert stems(noun)[0] in readings(normalise(possessed))
+
+
+@pytest.mark.parametrize(("imperfect", "perfect"), [("يتضمن", "تضمنت"), ("ويعمل", "عمل")])
+def test_an_imperfect_verb_is_also_read_without_its_prefix(imperfect: str, perfect: str) -> None:
+    """"هل تضمنت المعاهدة…" (did the treaty include) finds "لم يتضمن بندا" (it did not include)."""
+    assert readings(normalise(imperfect)) & readings(normalise(perfect))
+    assert not readings(normalise("تضمن")) & readings(normalise("ضمن"))  # only ي: not ت, which makes another verb
+
+
 def test_a_name_spelled_with_other_long_vowels_shares_its_consonant_key() -> None:
     """Articles write بيزشكيان and بيزيشكيان, a chat user بزشكيان; short words keep apart (قال، قيل)."""
     spellings = [consonant_keys(normalise(w)) for w in ("بزشكيان", "بيزشكيان", "بيزيشكيان", "وبيزيشكيان")]

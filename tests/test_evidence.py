@@ -131,6 +131,26 @@ def test_a_name_only_a_photo_caption_holds_brings_in_that_caption(core_answerer:
 
 
 @pytest.mark.parametrize(
+    ("question", "language", "picture_word"),
+    [("which landmarks does the aerial photo show", "en", "photo"), ("ما الذي تظهره الصورة الجوية للكرملين؟", "ar", "صور")],
+)
+def test_a_question_about_a_picture_is_weighed_by_what_the_picture_shows(
+    core_answerer: Answerer, question: str, language: Language, picture_word: str
+) -> None:
+    """A caption seldom says "photo": the word for the picture is no term of the question, so the
+    captions covering the rest of it come first; a question that is all picture keeps its words."""
+    asked, result, view = core_answerer.retrieve(question, language)
+    assert asked.terms and picture_word not in {t.text for t in asked.terms}
+    assert asked.vectors is None or len(asked.vectors) == len(asked.terms)
+    covering = evidence.captions_covering(asked, view, 2)
+    assert covering and all(s.caption for s in covering) and len(covering) <= 2
+    assert "معالم الكرملين" in covering[0].text
+    assert {s.span_id for s in covering} <= {c.sentence.span_id for c in result.candidates}
+    vague, _, _ = core_answerer.retrieve("what is in the photo?", "en")
+    assert [t.text for t in vague.terms] == ["photo"]
+
+
+@pytest.mark.parametrize(
     ("question", "particles", "topic"),
     [
         ("شنو صار بين بوتين ورئيسي بالتلفون؟", "شنو بين", "بوتين"),

@@ -172,7 +172,7 @@ class Answerer:
         near = [*near, *view.covering([(t.forms, t.weight) for t in asked.terms], search.covering_sentences, search.min_covering)]
         named = evidence.captions_naming(asked, view)
         if captions:
-            named += evidence.captions_covering(asked, view, search.min_covering)
+            named += evidence.captions_covering(asked, view, search.covering_sentences)
         return asked, searcher.search(searched, near, captions, named=named), view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:

@@ -76,12 +76,13 @@ def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
     return view.captions_alone_holding(f for t in question.terms if t.strength >= 1.0 for f in t.spellings if not f.isdigit())
 
 
-def captions_covering(question: Question, view: CorpusView, share: float) -> list[Sentence]:
-    """Photo captions holding at least `share` of the question's term weight: a question about a
-    picture ("where was the photo of Putin with Peskov taken") reaches its caption when no passage
-    the search retrieved holds it."""
+def captions_covering(question: Question, view: CorpusView, limit: int) -> list[Sentence]:
+    """The `limit` photo captions holding the most of the question's term weight: a question about
+    a picture ("what gathering were Putin and his spokesman at in the photo") reaches its caption
+    when no passage the search retrieved holds it; the ranker weighs it as any candidate."""
     named = articles_named(question, view)
-    return [c for c in view.captions if _coverage(question, _found_terms(question, [c], view, named))[0] >= share]
+    held = {c.span_id: _coverage(question, _found_terms(question, [c], view, named))[0] for c in view.captions}
+    return sorted((c for c in view.captions if held[c.span_id]), key=lambda c: -held[c.span_id])[:limit]
 
 
 # Words for what every article is to a question that names it, as a report published, perhaps

@@ -58,7 +58,7 @@ _MULTI_SOURCE = re.compile(
 )
 # A question about a picture may quote its caption ("who is in the photo", "ماذا تظهر الصورة").
 _ABOUT_A_PICTURE = re.compile(
-    r"\b(?:photos?|photographs?|pictures?|images?|captions?|pictured|photographed)\b|(?:^|\s)[وفب]?(?:ال)?(?:صوره|صور|الصوره|تعليق الصوره)(?:\s|$|[؟?])",
+    r"\b(?:photos?|photographs?|pictures?|images?|captions?|pictured|photographed)\b|(?:^|\s)[وفبل]?(?:ال|ل)?(?:صوره|صور|الصوره|تعليق الصوره)(?:\s|$|[؟?])",
 )
 # Patterns below match normalised text (isnad.retrieval.arabic.normalise), so they are normalised too.
 # A count or amount is asked by its question word, or by "what is the number/price of"; "عدد" elsewhere
@@ -141,6 +141,10 @@ def analyse(text: str, language: Language, view: CorpusView, asks: str | None = 
     a follow-up resolved with the previous turn asks what its own words ask)."""
     topic = _DATE_KIND.sub(" ", text)
     terms, vectors = (_arabic_terms(topic, view), None) if language == "ar" else _english_terms(topic, view)
+    topical = [not asks_about_a_picture(t.text) for t in terms]
+    if any(topical) and not all(topical):  # "the photo of Putin with his spokesman": a caption seldom says "photo"
+        terms = [t for t, keep in zip(terms, topical, strict=True) if keep]
+        vectors = vectors[np.asarray(topical)] if vectors is not None else None
     asked = normalise(asks or text)
     return Question(
         text=text,
