@@ -5,7 +5,7 @@ states, max-pooled over a text's tokens. Its features are concepts more than wor
 fire for a word and its translation ("signed" and "وقعت"), so the cosine of two sparse vectors
 is a lexical match across languages that the dense sentence cosine blurs. Measured on the
 XQuAD dev half (held-out articles, English questions): the right sentence ranked first 0.59 ->
-0.67. Each quotable sentence's vector is made once at ingest and kept in `<data_dir>/sparse.npz`,
+0.67. Each quotable sentence's and photo caption's vector is made once at ingest and kept in `<data_dir>/sparse.npz`,
 keyed by a hash of the text; a question's is made when it is asked. Embedders without a sparse
 head give none, and the features read 0.
 """
@@ -34,9 +34,9 @@ def cosine(a: SparseVector, b: SparseVector) -> float:
     return float(a[1][ia] @ b[1][ib]) if len(shared) else 0.0
 
 
-def quotable_texts(texts: Iterable[str]) -> set[str]:
-    """The quotable sentences of some article texts (what a question's candidates are)."""
-    return {s.text for raw in texts for s in split_sentences("", raw, content_lines(raw)) if s.quotable}
+def candidate_texts(texts: Iterable[str]) -> set[str]:
+    """The quotable sentences and photo captions of some article texts (what a question's candidates are)."""
+    return {s.text for raw in texts for s in split_sentences("", raw, content_lines(raw)) if s.quotable or s.caption}
 
 
 def text_key(text: str) -> int:
@@ -140,7 +140,7 @@ def _make(texts: list[str], embedder: Embedder, progress: Progress | None) -> li
 def sync_sparse(data_dir: Path, texts: Sequence[str], embedder: Embedder, progress: Progress | None = None) -> int:
     """Bring the sparse vectors of a data dir in line with the texts of its indexed articles
     (called by the writer holding the data dir's lock); returns how many sentences have one."""
-    wanted = quotable_texts(texts)
+    wanted = candidate_texts(texts)
     path = data_dir / SPARSE_FILE
     current = SparseVectors.load(path, embedder.name)
     synced = current.synced(wanted, embedder, progress=progress)
@@ -150,8 +150,8 @@ def sync_sparse(data_dir: Path, texts: Sequence[str], embedder: Embedder, progre
 
 
 def similarities(question: SparseVector | None, texts: Sequence[str], vectors: SparseVectors, embedder: Embedder) -> np.ndarray:
-    """The question's sparse cosine with each text; a text not held (a caption, or any sentence
-    of an index made before sparse vectors existed, until `isnad ingest` adds them) is encoded
+    """The question's sparse cosine with each text; a text not held (any sentence or caption of an
+    index made before sparse vectors existed, until `isnad ingest` adds them) is encoded
     now and kept in `vectors`. Zeros without a sparse head."""
     found = vectors.held(texts, embedder) if question is not None else None
     if question is None or found is None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from isnad.bot.answer.answering import Answerer
 from isnad.retrieval.embedders import Embedder
-from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, cosine, quotable_texts, similarities
+from isnad.retrieval.sparse import SPARSE_FILE, SparseVectors, candidate_texts, cosine, similarities
 from tests.conftest import SEEDS, CountingEmbedder, core_make_settings
 
 SENTENCES = {"وقعت روسيا وإيران معاهدة يوم الجمعة.", "ارتفعت أسعار النفط في الأسواق العالمية.", "هطلت أمطار غزيرة على المدينة."}
@@ -57,7 +57,7 @@ def test_without_a_sparse_head_the_similarities_are_zero() -> None:
     assert similarities(None, sorted(SENTENCES), SparseVectors({}), embedder).tolist() == [0.0, 0.0, 0.0]
 
 
-def test_ingest_keeps_one_vector_per_quotable_sentence_and_follows_removals(tmp_path: Path, core_embedder) -> None:  # noqa: ANN001
+def test_ingest_keeps_one_vector_per_quotable_sentence_and_caption_and_follows_removals(tmp_path: Path, core_embedder) -> None:  # noqa: ANN001
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
     counting = CountingEmbedder(core_embedder)
@@ -65,8 +65,9 @@ def test_ingest_keeps_one_vector_per_quotable_sentence_and_follows_removals(tmp_
     answerer.reindex(corpus)
     texts = {p.stem: p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")}
     stored = SparseVectors.load(tmp_path / "data" / SPARSE_FILE, core_embedder.name)
-    quotable = quotable_texts(texts.values())
-    assert len(stored) == len(quotable) and all(stored.get(t) is not None for t in quotable)
+    candidates = candidate_texts(texts.values())
+    assert len(stored) == len(candidates) and all(stored.get(t) is not None for t in candidates)
+    assert any(stored.get(c) is not None for c in candidates if c.startswith("منظر جوي"))  # a photo caption's too
     made = counting.sparse_texts
     answerer.reindex(corpus)
     assert counting.sparse_texts == made  # nothing new to make
@@ -75,7 +76,7 @@ def test_ingest_keeps_one_vector_per_quotable_sentence_and_follows_removals(tmp_
     (corpus / f"{removed}.txt").unlink()
     answerer.reindex(corpus)
     kept = SparseVectors.load(tmp_path / "data" / SPARSE_FILE, core_embedder.name)
-    left = quotable_texts(t for a, t in texts.items() if a != removed)
+    left = candidate_texts(t for a, t in texts.items() if a != removed)
     assert len(kept) == len(left) and all(kept.get(t) is not None for t in left)
     assert counting.sparse_texts == made
 
@@ -123,7 +124,7 @@ def test_ingest_reports_progress_for_articles_words_and_sentences(tmp_path: Path
     answerer.reindex(corpus, progress=start)
     texts = [p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")]
     assert steps["article"] == [2, 2]
-    assert steps["sentence"] == [len(quotable_texts(texts))] * 2
+    assert steps["sentence"] == [len(candidate_texts(texts))] * 2
     assert steps["word"][0] == steps["word"][1] > 0
     steps.clear()
     answerer.reindex(corpus, progress=start)
