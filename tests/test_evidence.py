@@ -159,6 +159,7 @@ def test_a_question_about_a_picture_is_weighed_by_what_the_picture_shows(
         ("روسيا وايران شنو العمله اللي يتاجرون بيها؟", "شنو اللي بيها", "روسيا"),
         ("علاش روسيا بغات التعاون ديال ايران دابا؟", "علاش ديال دابا", "روسيا"),  # Maghrebi
         ("و قمة العشرين، غادي يمشي ليها هو؟", "غادي ليها", "قمة"),
+        ("ايش بيسوون لو أحد استهدف مصالحهم؟ وروسيا عندها اتفاقيات؟", "بيسوون عندها", "مصالحهم"),  # Gulf, Levantine
     ],
 )
 def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question: str, particles: str, topic: str) -> None:
