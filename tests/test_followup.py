@@ -35,6 +35,10 @@ SIGNED_ON = "يوم الجمعة"  # the article: the partnership was signed on 
         ("وبشأن أي مناطق أخرى في العالم تشاور البلدان عن كثب؟", 4, True),  # "and about…": long, still a continuation
         ("وقعت روسيا وإيران معاهدة شراكة استراتيجية لمدة عشرين عاما؟", 5, False),  # و of the verb وقع, not "and"
         ("when did putin visit armenia", 3, False),
+        ("زين، وأي دولة ناوي يزورها بدالها؟", 3, True),  # "ok, and which country…": the acknowledgement comes off
+        ("ok what about the drones", 1, True),
+        ("تمام", 0, True),  # nothing of its own: leans as any bare word does
+        ("great, when did putin visit armenia", 3, False),
         ("Which Russian official met Ahmadian in Tehran?", 4, False),
     ],
 )

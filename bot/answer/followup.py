@@ -36,6 +36,11 @@ _POINTS_BACK = re.compile(
     r"|(?:^|\s)(?:هو|هي|هم|هذا|هذه|ذلك|تلك|هناك|دي|ده|هاد|هاي)(?:\s|$|[؟?])",
     re.IGNORECASE,
 )
+# A word that only acknowledges the last reply before the next question: "زين، وأي دولة…", "ok and when".
+_ACKNOWLEDGES = re.compile(
+    normalise(r"^(?:زين|تمام|اوكي|اوك|ماشي|حلو|طيب|طب|اها|شكرا|ok|okay|alright|cool|great|nice|thanks|thx|hmm+)\s*[,،.!]*\s+"),
+    re.IGNORECASE,
+)
 CitedSpan = tuple[str, int, int]  # (article id, start, end) of a quote
 MAX_TERMS_OF_A_FRAGMENT = 2  # a question with this few key terms is a fragment when it points back
 MAX_WORDS_OF_A_CONTINUATION = 7  # a short Arabic question opening with و/ف ("وايران قالت ايه؟") continues
@@ -67,7 +72,7 @@ class Resolved:
 
 def leans_on_previous(question: str, key_terms: int) -> bool:
     """Whether a question continues the previous turn rather than standing alone."""
-    text = normalise(question.strip())
+    text = _ACKNOWLEDGES.sub("", normalise(question.strip()))
     if _CONTINUES.search(text):
         return True
     first = text.split()[0] if text.split() else ""
