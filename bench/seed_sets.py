@@ -94,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         "fresh7 chat": (_items(DATA / "fresh7_chat_questions.jsonl"), False),
         "fresh7 exam": (_items(DATA / "fresh7_exam_questions.jsonl"), False),
         "fresh7 follow": (with_follows(DATA / "fresh7_followups.jsonl"), True),
+        "fresh8 chat": (_items(DATA / "fresh8_chat_questions.jsonl"), False),
+        "fresh8 exam": (_items(DATA / "fresh8_exam_questions.jsonl"), False),
+        "fresh8 follow": (with_follows(DATA / "fresh8_followups.jsonl"), True),
     }
     print(f"{'set':14s} {'claimed':>8s} {'any reply':>10s} {'declined':>14s} {'p95 ms':>7s}")
     for name, (items, conversations) in sets.items():
