@@ -120,6 +120,7 @@ _CHAT_WORDS = (
 # sentence that answers says it with its own verb, or none.
 _SOURCE_WORDS = (
     "acc", "piece", "article", "articles", "story", "mention", "mentions", "mentioned", "stated",
+    "refer", "refers", "referred", "regard",  # "did the treaty refer to…", "with regard to…"
     "وفق", "وفقا", "مقال", "مقالة", "المقال", "المقالة", "ذكر", "ذكرت", "يذكر", "تذكر", "ورد", "وردت", "يرد",
     "افاد", "افادت", "يفيد", "تفيد",
 )

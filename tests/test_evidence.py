@@ -174,6 +174,7 @@ def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question:
     [
         ("كما ورد في المقال، ماذا ذكرت عن المصنع؟", "ar", {"مصنع"}),
         ("what does the article mention about the drone factory, as stated", "en", {"drone", "factory"}),
+        ("did the treaty refer to weapons, with regard to iran", "en", {"treaty", "weapons", "iran"}),
     ],
 )
 def test_a_source_and_its_act_of_mentioning_are_not_terms(core_answerer: Answerer, question: str, language: Language, topic: set[str]) -> None:
