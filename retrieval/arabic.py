@@ -218,19 +218,20 @@ def consonant_keys(token: str) -> frozenset[str]:
 def readings(token: str) -> frozenset[str]:
     """A normalised token's stem, its stems without a one-letter preposition, a feminine dual ending
     or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
-    -> امني، امن), a second-form verbal noun's verb ("بتزويد" -> زود), and Snowball's stem of the
-    whole word ("وفاته" -> وفا, as وفاة). Some readings
-    are no word ("لقاء" -> قاء); a caller matches them against another text's readings."""
+    -> امني، امن), a second-form verbal noun's verb ("بتزويد" -> زود), a short feminine noun before a
+    pronoun as the noun ("مدتها" -> مده), an imperfect verb without its ي ("يتضمن" -> تضمن), and
+    Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings are no word ("لقاء" ->
+    قاء); a caller matches them against another text's readings."""
     forms = {token, _PREPOSITION.sub("", token)}
     forms |= {ending.sub("", form) for form in forms for ending in (_FEMININE_DUAL, _ADJECTIVE_PLURAL)}
     found = {stem(form) for form in forms}
-    verbs = {verb for form in forms if (bare := _PREFIX.sub("", form)) != (verb := _VERBAL_NOUN.sub(r"\1\2", bare))}
+    bare_forms = {_PREFIX.sub("", form) for form in forms}
+    verbs = {verb for bare in bare_forms if bare != (verb := _VERBAL_NOUN.sub(r"\1\2", bare))}
     found |= verbs | {stem(verb) for verb in verbs}
     found |= {f"{f[0]}ا{f[2]}" for f in found if len(f) == 3 and f[1] in "وي"}  # a hollow verb's noun: "فوز" as فاز
-    bare_forms = {_PREFIX.sub("", form) for form in forms}
-    found |= {f"{m[1]}ه" for form in bare_forms if (m := _TA_BEFORE_PRONOUN.match(form))}
-    verbs = {_IMPERFECT_YA.sub("", form) for form in bare_forms if _IMPERFECT_YA.match(form)}
-    found |= verbs | {stem(verb) for verb in verbs}
+    found |= {f"{m[1]}ه" for bare in bare_forms if (m := _TA_BEFORE_PRONOUN.match(bare))}
+    imperfect = {_IMPERFECT_YA.sub("", bare) for bare in bare_forms if _IMPERFECT_YA.match(bare)}
+    found |= imperfect | {stem(verb) for verb in imperfect}
     if _ARABIC_LETTER.match(token):  # Snowball's own reading of a first و or ف: "فريقين" -> ريق, as فريق
         found.add(_stemmers()[0].stemWord(token))
     return frozenset(f for f in found if f)

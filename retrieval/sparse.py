@@ -5,9 +5,9 @@ states, max-pooled over a text's tokens. Its features are concepts more than wor
 fire for a word and its translation ("signed" and "وقعت"), so the cosine of two sparse vectors
 is a lexical match across languages that the dense sentence cosine blurs. Measured on the
 XQuAD dev half (held-out articles, English questions): the right sentence ranked first 0.59 ->
-0.67. Each quotable sentence's and photo caption's vector is made once at ingest and kept in `<data_dir>/sparse.npz`,
-keyed by a hash of the text; a question's is made when it is asked. Embedders without a sparse
-head give none, and the features read 0.
+0.67. Each quotable sentence's and photo caption's vector is made once at ingest and kept in
+`<data_dir>/sparse.npz`, keyed by a hash of the text; a question's is made when it is asked.
+Embedders without a sparse head give none, and the features read 0.
 """
 
 from __future__ import annotations
