@@ -35,6 +35,11 @@ from isnad.settings import SearchSettings
 RRF_K = 60
 # "Published" names no publisher, even one called النشرة (the bulletin).
 PUBLISHING_STEMS = frozenset(stem(w) for w in ("نشر", "منشور"))
+# Where a headline of two halves divides ("Putin warns of catastrophic consequences… and Israel
+# fears…", "“A series of issues”: Putin phones Raisi…"): a question may name it by either half.
+_HEADLINE_HALVES = re.compile(r"\s*(?:\.\.+|…|:|\s[-–—|]\s)\s*")
+# A half names its article by at least this many of its words (and half of them).
+MIN_HALF_WORDS = 2
 # A paragraph that opens with a quotation mark goes on with the quotation of the paragraph before.
 _OPENS_A_QUOTE = re.compile(r"^\s*[“«\"]")
 # A sentence that goes on with what the one before reported, its speaker left implicit: "وأضاف أن
@@ -111,6 +116,9 @@ class CorpusView:
         self._any_publisher_skeleton = frozenset().union(*self._publisher_skeletons.values())
         self._headlines = _headlines({a: (i.article.meta.title, i.article.meta.title_en) for a, i in self.articles.items()})
         self._headline_stems = {a: frozenset().union(*(r for title in found for r in title)) for a, found in self._headlines.items()}
+        self._headline_halves = _headlines(
+            {a: tuple(h for t in (i.article.meta.title, i.article.meta.title_en) for h in _halves(t)) for a, i in self.articles.items()}
+        )
         self._latin_headlines = {
             a: tuple(skeletons for t in (i.article.meta.title, i.article.meta.title_en) if (skeletons := _latin_skeletons(t)))
             for a, i in self.articles.items()
@@ -251,9 +259,13 @@ class CorpusView:
         """The articles one of whose headlines the forms name: at least half of its identifying words
         ("the report on deepening the military partnership"; "Super Bowl 50"), not one word of it
         ("when was it signed?" does not name "Putin and Pezeshkian sign a partnership")."""
+        def named(words: tuple[frozenset[str], ...], least: int) -> bool:
+            held = sum(bool(w & forms) for w in words)
+            return bool(words) and held >= least and 2 * held >= len(words)
+
         return frozenset(
-            a for a, headlines in self._headlines.items()
-            if any(words and 2 * sum(bool(w & forms) for w in words) >= len(words) for words in headlines)
+            a for a in self._headlines
+            if any(named(w, 1) for w in self._headlines[a]) or any(named(w, MIN_HALF_WORDS) for w in self._headline_halves[a])
         )
 
     def latin_headlines_named(self, words: Sequence[tuple[frozenset[str], frozenset[str]]]) -> dict[str, frozenset[str]]:
@@ -364,6 +376,12 @@ def _sentence_stems(text: str) -> frozenset[str]:
 def _latin_skeletons(title: str) -> tuple[str, ...]:
     """The consonant skeletons of a headline's Latin-letter content words (none if it has none)."""
     return tuple(sk for w in tokens(title) if w.isascii() and w.isalpha() and not is_function_word(w) and len(sk := latin_skeleton(w)) >= 2)
+
+
+def _halves(title: str) -> tuple[str, ...]:
+    """The halves of a headline that divides (none if it does not)."""
+    halves = tuple(h for h in _HEADLINE_HALVES.split(title) if h.strip())
+    return halves if len(halves) > 1 else ()
 
 
 def _headlines(titles: dict[str, tuple[str, ...]]) -> dict[str, tuple[tuple[frozenset[str], ...], ...]]:

@@ -376,6 +376,17 @@ def test_a_headline_named_in_the_question_is_held_by_every_sentence_of_its_artic
     assert not view.headlines_named(signed.forms)
 
 
+def test_a_headline_of_two_halves_is_named_by_either_half(core_answerer: Answerer) -> None:
+    """"the report on Putin's warning of catastrophic consequences" names "Putin warns of
+    'catastrophic consequences'… and Israel fears Russian-Iranian cooperation" by its first half;
+    one word of a half names nothing ("what issues did they discuss" is not "'A series of issues': …")."""
+    asked, _, view = core_answerer.retrieve("according to the report on putin's warning of catastrophic consequences, how many drones did tehran sell", "en")
+    warning = {a for a, indexed in view.articles.items() if "catastrophic" in indexed.article.meta.title_en}
+    assert warning and set(evidence.articles_named(asked, view)) == warning
+    vague, _, _ = core_answerer.retrieve("what issues did they discuss", "en")
+    assert not view.headlines_named(vague.forms)
+
+
 @pytest.mark.parametrize(
     ("question", "language", "publisher"),
     [
