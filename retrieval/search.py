@@ -257,8 +257,9 @@ class CorpusView:
 
     def headlines_named(self, forms: frozenset[str]) -> frozenset[str]:
         """The articles one of whose headlines the forms name: at least half of its identifying words
-        ("the report on deepening the military partnership"; "Super Bowl 50"), not one word of it
-        ("when was it signed?" does not name "Putin and Pezeshkian sign a partnership")."""
+        ("the report on deepening the military partnership"; "Super Bowl 50"), or of one of its halves
+        and at least `MIN_HALF_WORDS` ("the report on Putin's warning of catastrophic consequences"),
+        not one word of it ("when was it signed?" does not name "Putin and Pezeshkian sign a partnership")."""
         def named(words: tuple[frozenset[str], ...], least: int) -> bool:
             held = sum(bool(w & forms) for w in words)
             return bool(words) and held >= least and 2 * held >= len(words)
