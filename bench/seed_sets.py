@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,22 @@ CLAIMED = "evidence in a claimed answer (strict)"
 FOLLOW_UPS_CLAIMED = "follow-ups: evidence in a claimed answer"  # the second turns
 ANY_REPLY = "evidence quoted (answerable)"
 DECLINED = "declined (unanswerable)"
+
+
+# The files of a numbered fresh set (fresh2_…, fresh3_…): its sets' names and whether they are follow-up pairs.
+FRESH_FILES = (("chat", "chat_questions", False), ("exam", "exam_questions", False), ("follow", "followups", True))
+
+
+def numbered_fresh_sets() -> dict[str, tuple[list[dict[str, Any]], bool]]:
+    """Every numbered fresh set in tests/data, in number order (a new one is scored once written)."""
+    numbers = sorted({int(m[1]) for path in DATA.glob("fresh*_*.jsonl") if (m := re.match(r"fresh(\d+)_", path.name))})
+    sets = {}
+    for number in numbers:
+        for kind, file, conversations in FRESH_FILES:
+            path = DATA / f"fresh{number}_{file}.jsonl"
+            if path.is_file():
+                sets[f"fresh{number} {kind}"] = (with_follows(path) if conversations else _items(path), conversations)
+    return sets
 
 
 def held_out(path: Path) -> list[dict[str, Any]]:
@@ -77,26 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "fresh chat": (_items(DATA / "fresh_chat_questions.jsonl"), False),
         "fresh exam": (_items(DATA / "fresh_exam_questions.jsonl"), False),
         "follow-ups": (with_follows(DATA / "followups.jsonl"), True),
-        "fresh2 chat": (_items(DATA / "fresh2_chat_questions.jsonl"), False),
-        "fresh2 exam": (_items(DATA / "fresh2_exam_questions.jsonl"), False),
-        "fresh2 follow": (with_follows(DATA / "fresh2_followups.jsonl"), True),
-        "fresh3 chat": (_items(DATA / "fresh3_chat_questions.jsonl"), False),
-        "fresh3 exam": (_items(DATA / "fresh3_exam_questions.jsonl"), False),
-        "fresh3 follow": (with_follows(DATA / "fresh3_followups.jsonl"), True),
-        "fresh4 chat": (_items(DATA / "fresh4_chat_questions.jsonl"), False),
-        "fresh4 follow": (with_follows(DATA / "fresh4_followups.jsonl"), True),
-        "fresh5 chat": (_items(DATA / "fresh5_chat_questions.jsonl"), False),
-        "fresh5 exam": (_items(DATA / "fresh5_exam_questions.jsonl"), False),
-        "fresh5 follow": (with_follows(DATA / "fresh5_followups.jsonl"), True),
-        "fresh6 chat": (_items(DATA / "fresh6_chat_questions.jsonl"), False),
-        "fresh6 exam": (_items(DATA / "fresh6_exam_questions.jsonl"), False),
-        "fresh6 follow": (with_follows(DATA / "fresh6_followups.jsonl"), True),
-        "fresh7 chat": (_items(DATA / "fresh7_chat_questions.jsonl"), False),
-        "fresh7 exam": (_items(DATA / "fresh7_exam_questions.jsonl"), False),
-        "fresh7 follow": (with_follows(DATA / "fresh7_followups.jsonl"), True),
-        "fresh8 chat": (_items(DATA / "fresh8_chat_questions.jsonl"), False),
-        "fresh8 exam": (_items(DATA / "fresh8_exam_questions.jsonl"), False),
-        "fresh8 follow": (with_follows(DATA / "fresh8_followups.jsonl"), True),
+        **numbered_fresh_sets(),
     }
     print(f"{'set':14s} {'claimed':>8s} {'any reply':>10s} {'declined':>14s} {'p95 ms':>7s}")
     for name, (items, conversations) in sets.items():

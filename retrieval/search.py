@@ -114,14 +114,12 @@ class CorpusView:
         )
         self._publisher_skeletons = identifying({a: text_skeletons(tokens(i.article.meta.publisher)) for a, i in self.articles.items()})
         self._any_publisher_skeleton = frozenset().union(*self._publisher_skeletons.values())
-        self._headlines = _headlines({a: (i.article.meta.title, i.article.meta.title_en) for a, i in self.articles.items()})
+        titles: dict[str, tuple[str, ...]] = {a: (i.article.meta.title, i.article.meta.title_en) for a, i in self.articles.items()}
+        self._headlines = _headlines(titles)
         self._headline_stems = {a: frozenset().union(*(r for title in found for r in title)) for a, found in self._headlines.items()}
-        self._headline_halves = _headlines(
-            {a: tuple(h for t in (i.article.meta.title, i.article.meta.title_en) for h in _halves(t)) for a, i in self.articles.items()}
-        )
+        self._headline_halves = _headlines({a: tuple(h for t in found for h in _halves(t)) for a, found in titles.items()})
         self._latin_headlines = {
-            a: tuple(skeletons for t in (i.article.meta.title, i.article.meta.title_en) if (skeletons := _latin_skeletons(t)))
-            for a, i in self.articles.items()
+            a: tuple(skeletons for t in found if (skeletons := _latin_skeletons(t))) for a, found in titles.items()
         }
         self.skeleton_frequency = Counter(sk for found in self._skeletons.values() for sk in found)
         self.lexical = LexicalIndex(
