@@ -11,7 +11,15 @@ import pytest
 
 from isnad.bot.answer import fitting
 from isnad.bot.answer.answering import Answerer
-from isnad.bot.answer.decision import DECISION_FILE, QUESTION_FEATURES, DecisionParams, decide, question_row
+from isnad.bot.answer.decision import (
+    ANSWER_TERMS,
+    DECISION_FILE,
+    QUESTION_FEATURES,
+    DecisionParams,
+    decide,
+    pairwise,
+    question_row,
+)
 from isnad.bot.answer.evidence import FEATURES, Ranked, has_number
 from isnad.bot.answer.question import Question
 from isnad.retrieval.models import Sentence
@@ -28,13 +36,29 @@ def test_the_shipped_parameters_load_and_say_how_they_were_made() -> None:
         assert 0.0 < p.related_threshold <= p.answer_threshold < 1.0
 
 
-def test_parameters_fitted_on_other_features_are_refused(tmp_path: Path) -> None:
+def _linear_answer_model(raw: dict) -> None:
+    """An answer model over the question features alone, as decision.json held before session 19."""
+    for p in raw["languages"].values():
+        p["answer"]["weights"] = p["answer"]["weights"][: len(QUESTION_FEATURES)]
+
+
+@pytest.mark.parametrize("change", [lambda raw: raw.update(features=raw["features"][:-1]), _linear_answer_model])
+def test_parameters_fitted_on_other_features_are_refused(tmp_path: Path, change) -> None:  # noqa: ANN001
     raw = json.loads(DECISION_FILE.read_text(encoding="utf-8"))
-    raw["features"] = raw["features"][:-1]
+    change(raw)
     path = tmp_path / "decision.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(ValueError, match="refit"):
         DecisionParams.load(path)
+
+
+def test_the_answer_model_weighs_each_feature_and_each_product_of_two() -> None:
+    rows = np.arange(1.0, 1.0 + 2 * len(QUESTION_FEATURES)).reshape(2, -1)
+    terms = pairwise(rows)
+    assert terms.shape == (2, ANSWER_TERMS)
+    assert np.array_equal(terms[:, : len(QUESTION_FEATURES)], rows)
+    products = {round(float(v), 6) for v in terms[0, len(QUESTION_FEATURES) :]}
+    assert products == {round(float(a * b), 6) for i, a in enumerate(rows[0]) for b in rows[0][i:]}
 
 
 def _with_thresholds(answer: float, related: float) -> DecisionParams:

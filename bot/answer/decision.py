@@ -2,8 +2,9 @@
 
 Two logistic models per question language, both plain dot products at run time:
 - the ranker scores each candidate sentence from `evidence.FEATURES` (does it hold the answer?);
-- the answer model scores the question from the best-ranked sentences (`QUESTION_FEATURES`):
-  at or above `answer_threshold` the reply is an answer, at or above `related_threshold` the
+- the answer model scores the question from the best-ranked sentences (`QUESTION_FEATURES` and
+  the products of each pair of them, `pairwise`, so that one signal can count for more when
+  another is strong): at or above `answer_threshold` the reply is an answer, at or above `related_threshold` the
   closest passages are shown as related (not an answer), below it nothing was found. An answer to
   a question asking for a number or a date rests on its first quote: when that holds none, the
   reply is related instead ("how many Su-35s?" answered by the deal's sentence without a count).
@@ -62,6 +63,15 @@ class Linear:
         return rows @ np.asarray(self.weights, dtype=np.float32) + self.bias
 
 
+def pairwise(rows: np.ndarray) -> np.ndarray:
+    """The answer model's terms: each row's features, then the product of every pair of them (squares included)."""
+    first, second = np.triu_indices(rows.shape[1])
+    return np.hstack([rows, rows[:, first] * rows[:, second]])
+
+
+ANSWER_TERMS = len(QUESTION_FEATURES) * (len(QUESTION_FEATURES) + 3) // 2
+
+
 @dataclass(frozen=True)
 class LanguageParams:
     """Everything the decision needs for questions in one language."""
@@ -93,7 +103,11 @@ class DecisionParams:
             )
             for language, p in raw["languages"].items()
         }
-        if raw.get("features") != list(FEATURES) or raw.get("question_features") != list(QUESTION_FEATURES):
+        if (
+            raw.get("features") != list(FEATURES)
+            or raw.get("question_features") != list(QUESTION_FEATURES)
+            or any(len(p.answer.weights) != ANSWER_TERMS for p in languages.values())
+        ):
             raise ValueError(f"{path} was fitted on other features: refit with python -m isnad.bot.answer.fitting")
         return cls(languages, raw.get("provenance", {}))
 
@@ -184,7 +198,7 @@ def _sigmoid(x: float) -> float:
 def answer_probability(params: LanguageParams, question: Question, ranked: Sequence[Ranked]) -> float:
     if not ranked or not question.terms:
         return 0.0
-    return _sigmoid(float(params.answer(question_row(question, ranked)[None, :])[0]))
+    return _sigmoid(float(params.answer(pairwise(question_row(question, ranked)[None, :]))[0]))
 
 
 def decide(params: DecisionParams, question: Question, result: SearchResult, view: CorpusView, limit: int) -> Decision:
