@@ -91,6 +91,7 @@ def test_answer_type_of_a_question(core_answerer: Answerer, question: str, numbe
         ("تجدد الاهتمام بالاتفاقية منذ التسعينيات", False, True),
         ("ويعتزم زيارة موسكو الأسبوع المقبل", False, True),
         ("وقبل أسبوعين، حذّر الرئيس الأوكراني", False, True),  # a time unit's dual
+        ("عملت موسكو على تعزيز العلاقات منذ بداية حرب أوكرانيا", False, True),  # "since when": since an event
         ("The plant is expected to produce six thousand drones", True, False),  # an English article
         ("The leaders met in Kazan last October", False, True),
         ("The Su-35 deal was announced by the ministry", False, False),
