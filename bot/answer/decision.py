@@ -4,10 +4,11 @@ Two logistic models per question language, both plain dot products at run time:
 - the ranker scores each candidate sentence from `evidence.FEATURES` (does it hold the answer?);
 - the answer model scores the question from the best-ranked sentences (`QUESTION_FEATURES` and
   the products of each pair of them, `pairwise`, so that one signal can count for more when
-  another is strong): at or above `answer_threshold` the reply is an answer, at or above `related_threshold` the
-  closest passages are shown as related (not an answer), below it nothing was found. An answer to
-  a question asking for a number or a date rests on its first quote: when that holds none, the
-  reply is related instead ("how many Su-35s?" answered by the deal's sentence without a count).
+  another is strong): at or above `answer_threshold` the reply is an answer, at or above
+  `related_threshold` the closest passages are shown as related (not an answer), below it
+  nothing was found. An answer to a question asking for a number or a date rests on its first
+  quote: when that holds none, the reply is related instead ("how many Su-35s?" answered by the
+  deal's sentence without a count).
 The parameters live in decision.json beside this file, written by `python -m isnad.bot.answer.fitting`
 (see its docstring for the data and the command); nothing here is tuned by hand.
 """

@@ -15,10 +15,11 @@ Data, all in the repository (tests/data/README.md, tests/data/xquad/README.md):
 - the seed articles' golden questions: tests/data/questions.jsonl (public) and the "dev" items of
   chat_questions.jsonl and exam_questions.jsonl; their "heldout" items are only reported.
 Per question language, a logistic ranker learns which candidate sentence holds the answer; a
-logistic answer model learns, from the best-ranked sentences (their features and the products of each
-pair of them), whether the reply would carry the answer. The answer threshold is set to decline TARGET_DECLINED of unseen near-miss and unanswerable questions
-(the share of the fitted ones that does so is found by fitting on all folds of articles but one);
-below the related threshold (TARGET_OFF_CORPUS_NOT_FOUND of the off-corpus questions, but at most
+logistic answer model learns, from the best-ranked sentences (their features and the products of
+each pair of them), whether the reply would carry the answer. The answer threshold is set to
+decline TARGET_DECLINED of unseen near-miss and unanswerable questions (the share of the fitted
+ones that does so is found by fitting on all folds of articles but one); below the related
+threshold (TARGET_OFF_CORPUS_NOT_FOUND of the off-corpus questions, but at most
 MAX_EVIDENCE_NOT_FOUND of the answerable questions whose closest passages hold the answer) the
 reply is "not found" rather than related passages.
 """
