@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from isnad.bot.answer.answering import Answerer
-from isnad.bot.answer.eval_sets import load_set
+from isnad.bot.answer.eval_sets import load_set, read_texts
 from isnad.bot.answer.evaluation import evaluate, score_item, summarise
 from isnad.bot.answer.types import Answer, Citation
 from tests.conftest import ISNAD, core_cli_env, core_questions, core_seed_texts
@@ -90,6 +90,20 @@ def test_evaluate_with_the_real_answerer(core_answerer: Answerer) -> None:
 def run_eval(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(ISNAD), "eval", *args], capture_output=True, text=True, encoding="utf-8",
                           env=core_cli_env(data_dir), timeout=300)
+
+
+def test_our_yes_no_questions_on_xquad_point_at_their_answers_in_both_languages() -> None:
+    """tests/data/xquad/polar_questions.jsonl: each span is where it says, each question has its
+    parallel in the other language with the same span, and the set loads as the XQuAD format."""
+    path = Path(__file__).parent / "data" / "xquad" / "polar_questions.jsonl"
+    loaded = load_set(path)
+    assert loaded.format == "xquad" and loaded.corpus == path.parent / "corpus"
+    texts = read_texts(path.parent / "corpus")
+    spans: dict[str, set[tuple[str, int, int, str]]] = {}
+    for item in loaded.items:
+        assert texts[item["article"]][item["start"] : item["end"]] == item["answer_text"]
+        spans.setdefault(item["id"].rsplit("-", 1)[0], set()).add((item["article"], item["start"], item["end"], item["lang"]))
+    assert all({lang for *_, lang in pair} == {"ar", "en"} and len({s[:3] for s in pair}) == 1 for pair in spans.values())
 
 
 @pytest.mark.slow
