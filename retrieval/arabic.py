@@ -52,8 +52,10 @@ _ADJECTIVE_PLURAL = re.compile(r"(?<=\w{3}ي)(?:ين|ون)$")
 # The second form's verbal noun تفعيل is also read as its verb فعّل: "بتزويد" (by supplying) as
 # "زودت" (supplied), "توقيع" as "وقع", "تدريب" as "درب".
 _VERBAL_NOUN = re.compile(r"^ت(\w\w)ي(\w)$")
+# Pronoun suffixes a noun takes as its possessor ("مدتها": its duration); a verb takes them too.
+_POSSESSIVES = ("ها", "هما", "هم", "هن", "ه", "نا", "كم")
 # A short feminine noun keeps its ة as ت before a pronoun, which Snowball leaves on: "مدتها" is مدة.
-_TA_BEFORE_PRONOUN = re.compile(r"^(\w{2,3})ت(?:ها|هما|هم|هن|ه|نا|كم)$")
+_TA_BEFORE_PRONOUN = re.compile(rf"^(\w{{2,3}})ت(?:{'|'.join(_POSSESSIVES)})$")
 # The imperfect's ي before a verb of three letters or more: "يتضمن" is تضمن, "يعمل" عمل.
 _IMPERFECT_YA = re.compile(r"^ي(?=\w{3})")
 
@@ -161,7 +163,7 @@ def without_clitics(token: str) -> str:
 # aspect prefix (ب، ه، ح، عم's ب; MSA future س), object and subject suffixes ("وقعوها" is وقّعوا + ها).
 _CONJUNCTIONS = ("", "و", "ف")
 _ASPECTS = ("", "ب", "ه", "ح", "س")
-_OBJECTS = ("", "ها", "هم", "هما", "هن", "ه", "ك", "كم", "نا", "ني")
+_OBJECTS = ("", *_POSSESSIVES, "ك", "ني")
 _SUBJECTS = ("", "وا", "و", "ون", "ين", "ت", "تم", "نا", "ان")
 _IMPERFECT = "يتنا"  # person prefixes of the imperfect: "تضرب" -> ضرب
 MIN_CORE = 3
