@@ -77,6 +77,13 @@ def english_to_arabic() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def common_arabic_stems() -> frozenset[str]:
+    """The stems of the Arabic renderings in the English list: the language's common words (a word of
+    an article outside them, its function words and its numbers is most likely a name)."""
+    return frozenset().union(*_renderings(_entries(DICTIONARY_FILE), str.lower).values())
+
+
+@lru_cache(maxsize=1)
 def phrasal_to_arabic() -> dict[tuple[str, str], frozenset[str]]:
     """(verb stem, particle) -> the Arabic stems of the phrasal verb's renderings; the verb's
     irregular past forms share them ("took part" as "take part")."""

@@ -20,7 +20,7 @@ from isnad.bot.answer.decision import (
     pairwise,
     question_row,
 )
-from isnad.bot.answer.evidence import FEATURES, Ranked, has_number
+from isnad.bot.answer.evidence import FEATURES, Ranked, has_new_name, has_number
 from isnad.bot.answer.question import Question
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.search import Candidate
@@ -97,6 +97,22 @@ def test_an_answer_to_a_question_asking_for_a_number_quotes_one_first(core_answe
     assert has_number(decision.evidence[0].sentence, asked.numbers) == (kind == "answered")
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("In which town in Tatarstan is the drone plant located?", "related"),  # the plant's sentence names no town
+        ("ما اسم البلدة في إقليم تتارستان التي يقع فيها مصنع المسيرات؟", "related"),
+        ("which iranian president did putin warn in a phone call", "answered"),  # إبراهيم رئيسي
+    ],
+)
+def test_an_answer_to_a_question_asking_for_a_name_quotes_one_first(core_answerer: Answerer, question: str, kind: str) -> None:
+    asked, result, view = core_answerer.retrieve(question, "ar" if not question.isascii() else "en")
+    assert asked.wants_name
+    decision = decide(_with_thresholds(0.0, 0.0), asked, result, view, 3)
+    assert decision.kind == kind and decision.evidence
+    assert has_new_name(asked, decision.evidence[0].sentence, view) == (kind == "answered")
+
+
 def test_fitting_on_a_small_slice_writes_parameters_that_decline_its_near_misses(tmp_path: Path) -> None:
     out = tmp_path / "decision.json"
     code = fitting.main(
@@ -158,6 +174,6 @@ def _candidate(coverage: float, typed: bool | None) -> Ranked:
     ],
 )
 def test_type_deficit_is_the_coverage_lost_by_requiring_the_kind_of_answer_asked(candidates: list, deficit: float) -> None:
-    question = Question("q", "en", (), None, frozenset(), False, False, False)
+    question = Question("q", "en", (), None, frozenset(), False, False, False, False)
     row = question_row(question, [_candidate(c, t) for c, t in candidates])
     assert row[QUESTION_FEATURES.index("type_deficit")] == pytest.approx(deficit)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from isnad.retrieval.arabic import is_function_word, normalise, stem, stems, tokens
+from isnad.retrieval.arabic import is_function_word, normalise, readings, stem, stems, tokens
 from isnad.retrieval.dictionary import (
     DIALECT_FILE,
     DICTIONARY_FILE,
     IRREGULAR_FILE,
     PHRASAL_FILE,
+    common_arabic_stems,
     dialect_to_standard,
     english_to_arabic,
     phrasal_to_arabic,
@@ -72,3 +73,10 @@ def test_a_phrasal_verb_in_the_past_is_rendered_as_in_the_present() -> None:
     phrasal = phrasal_to_arabic()
     assert stems("شارك")[0] in phrasal[(stem("took"), "part")] == phrasal[(stem("take"), "part")]
     assert stems("أقام")[0] in phrasal[(stem("set"), "up")] and stems("أقام")[0] not in english_to_arabic().get(stem("set"), ())
+
+
+def test_common_words_are_what_the_english_words_render() -> None:
+    """What a name is not: "أمن" and "مصنع" render English words; a town's name renders none."""
+    common = common_arabic_stems()
+    assert {stem("أمن"), stem("مصنع")} <= common
+    assert not readings("تتارستان") & common

@@ -6,9 +6,10 @@ Two logistic models per question language, both plain dot products at run time:
   the products of each pair of them, `pairwise`, so that one signal can count for more when
   another is strong): at or above `answer_threshold` the reply is an answer, at or above
   `related_threshold` the closest passages are shown as related (not an answer), below it
-  nothing was found. An answer to a question asking for a number or a date rests on its first
-  quote: when that holds none, the reply is related instead ("how many Su-35s?" answered by the
-  deal's sentence without a count).
+  nothing was found. An answer to a question asking for a number, a date or a name rests on its
+  first quote: when that holds none, the reply is related instead ("how many Su-35s?" answered by
+  the deal's sentence without a count, "which town in Tatarstan?" by the plant's sentence naming
+  no town).
 The parameters live in decision.json beside this file, written by `python -m isnad.bot.answer.fitting`
 (see its docstring for the data and the command); nothing here is tuned by hand.
 """
@@ -24,7 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from isnad.bot.answer.evidence import FEATURES, Ranked, features, holds_kind_asked, select
+from isnad.bot.answer.evidence import FEATURES, Ranked, features, select
 from isnad.bot.answer.question import Question
 from isnad.retrieval.models import Language
 from isnad.retrieval.search import Candidate, CorpusView, SearchResult
@@ -184,7 +185,7 @@ def question_row(question: Question, ranked: Sequence[Ranked]) -> np.ndarray:
 
 def _type_deficit(ranked: Sequence[Ranked], column: dict[str, int]) -> float:
     """How much more of the question the best candidate covers than the best one holding the kind of
-    answer asked for (a number, a date): "how many reactors" finds the reactors only where no number is."""
+    answer asked for (a number, a date, a name): "how many reactors" finds the reactors only where no number is."""
     coverage = [r.row[column["coverage"]] for r in ranked]
     typed = [c for c, r in zip(coverage, ranked, strict=True) if r.row[column["type_match"]]]
     if not any(r.row[column["type_match"]] or r.row[column["type_missing"]] for r in ranked):
@@ -221,10 +222,10 @@ def decide(params: DecisionParams, question: Question, result: SearchResult, vie
 def answer_quotes(params: LanguageParams, question: Question, ranked: Sequence[Ranked], limit: int) -> list[Ranked]:
     """The sentences an answer quotes (the best and those within the citation margin), or none when
     they cannot stand as the answer: the first must itself hold the kind of answer asked for (a
-    number, a date), where one is asked for. The neighbour it is quoted with does not count: "how many
+    number, a date, a name the question does not hold), where one is asked for. The neighbour it is quoted with does not count: "how many
     pilots were trained in Crimea" is not answered by the training's sentence beside one on 300 drones."""
     chosen = select(ranked, limit, params.citation_margin, question.multi_source)
-    return chosen if chosen and holds_kind_asked(question, chosen[0].sentence) else []
+    return chosen if chosen and not chosen[0].lacks_kind_asked else []
 
 
 def reply_kind(params: LanguageParams, probability: float) -> Kind:

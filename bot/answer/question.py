@@ -81,6 +81,26 @@ _DATE_KIND = re.compile(
     r"|(?:^|(?<=\s))[أاإ]ي[ةه]?\s+(?:عام|سن[ةه]|يوم|تاريخ|شهر|قرن|عقد)(?=\s|$|[؟?])",
     re.IGNORECASE,
 )
+# A name is asked for by "what is the name", "which town", "who is the minister", "ما اسم", "أي
+# مدينة", "من هو وزير": its answer is a name the question does not hold. A bare who-question is
+# not counted: its answer is as often a group or a role ("the students", "المالك").
+_NAMED_KINDS_EN = (
+    r"(?:city|cities|town|village|country|countries|state|province|region|capital|company|companies|firm|organi[sz]ation|"
+    r"group|person|official|minister|leader|president|commander|general|analyst|newspaper|channel|network|"
+    r"university|team|party|agency|king|queen|ruler|emperor|island|river|mountain|dynasty|empire|tribe|family|"
+    r"journal|magazine|station|airport|port|book|film|album|song|award|prize|club|stadium|facility|facilities|base)"
+)
+_NAMED_KINDS_AR = (
+    r"(?:مدينة|مدن|بلدة|قرية|دولة|دول|بلد|عاصمة|شركة|شركات|منظمة|مسؤول|وزير|وزراء|قائد|رئيس|محلل|صحيفة|قناة|جامعة|"
+    r"فريق|حزب|وكالة|ملك|جزيرة|نهر|جبل|منطقة|مقاطعة|ولاية|إقليم|شخص|شخصية|ميناء|مطار|سلالة|إمبراطورية|قبيلة|عائلة|"
+    r"مجلة|كتاب|فيلم|جائزة|نادي|ملعب|منشأة|قاعدة)"
+)
+_WANTS_NAME = re.compile(normalise(
+    rf"\bnames?\b|\b(?:which|what) (?:[a-z-]+ ){{0,2}}{_NAMED_KINDS_EN}\b"
+    rf"|\bwho(?:'s| is| was| are| were) (?:the |a )?(?:[a-z-]+ ){{0,2}}{_NAMED_KINDS_EN}\b"
+    rf"|(?:^|\s)(?:اسم|أسماء|اسماء)(?:\s|$)|(?:^|\s)[وفب]?(?:أي|اي|ايه|أية|اية)\s+(?:ال)?{_NAMED_KINDS_AR}(?:\s|$|[؟?])"
+    rf"|(?:^|\s)(?:من|مين|منو) (?:هو|هي|هم) (?:ال)?{_NAMED_KINDS_AR}(?:\s|$|[؟?])"
+))
 _ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
 _LEADING_ARTICLE_DIGITS = re.compile(r"^ال(?=\d)")  # "الـ20" -> 20
@@ -114,6 +134,7 @@ class Question:
     numbers: frozenset[str]  # numbers the question itself holds, also inside a name ("s-300")
     wants_number: bool
     wants_date: bool
+    wants_name: bool
     multi_source: bool
 
     @property
@@ -154,6 +175,7 @@ def analyse(text: str, language: Language, view: CorpusView, asks: str | None = 
         numbers=frozenset(_ANY_NUMBER.findall(normalise(text))),
         wants_number=bool(_WANTS_NUMBER.search(asked)),
         wants_date=bool(_WANTS_DATE.search(asked)),
+        wants_name=bool(_WANTS_NAME.search(asked)),
         multi_source=bool(_MULTI_SOURCE.search(asks or text)),
     )
 
