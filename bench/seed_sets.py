@@ -7,7 +7,8 @@ held-out items (`split: heldout`) of tests/data/chat_questions.jsonl and exam_qu
 fresh sets, and the follow-up pairs (each second turn asked in its first turn's conversation), and
 prints one line a set: answerable questions with the right passage in a claimed answer and in any
 reply (related passages too; for the follow-ups, claimed counts the second turns), unanswerable
-ones declined, and the p95 time per question.
+ones declined, and the p95 time per question; then the same per question language (Arabic /
+English), the share answered and the median quote, as the README's figures table gives them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ CLAIMED = "evidence in a claimed answer (strict)"
 FOLLOW_UPS_CLAIMED = "follow-ups: evidence in a claimed answer"  # the second turns
 ANY_REPLY = "evidence quoted (answerable)"
 DECLINED = "declined (unanswerable)"
+BY_LANGUAGE = (  # (claimed, any reply) figures of Arabic, then English questions
+    ("  ... strict, Arabic questions", "  ... Arabic questions"),
+    ("  ... strict, English questions", "  ... English questions"),
+)
+ANSWERED = "answered (answerable)"
+MEDIAN_QUOTE = "median quote length (chars)"
 
 
 # The files of a numbered fresh set (fresh2_…, fresh3_…): its sets' names and whether they are follow-up pairs.
@@ -79,6 +86,13 @@ def score(scorer: Path, checkout: Path, items: list[dict[str, Any]], conversatio
     return json.loads(lines[0])
 
 
+def _pair(figures: dict[str, Any], claimed: str, any_reply: str) -> str:
+    """"claimed / any reply" of one language's questions, or dashes where the set has none."""
+    if claimed not in figures or figures[claimed][0] is None:
+        return f"{'-':>14s}"
+    return f"{figures[claimed][0]:6.2f} / {figures[any_reply][0]:.2f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scorer", type=Path, default=SCORER, help="the outside scorer qa_eval.py")
@@ -96,15 +110,17 @@ def main(argv: list[str] | None = None) -> int:
         "follow-ups": (with_follows(DATA / "followups.jsonl"), True),
         **numbered_fresh_sets(),
     }
-    print(f"{'set':14s} {'claimed':>8s} {'any reply':>10s} {'declined':>14s} {'p95 ms':>7s}")
+    print(f"{'set':14s} {'claimed':>8s} {'any reply':>10s} {'declined':>14s} {'p95 ms':>7s}  {'':8s}   ar claimed/any  en claimed/any  answered  quote")
     for name, (items, conversations) in sets.items():
         result = score(args.scorer, args.checkout.resolve(), items, conversations)
         figures = result["figures"]
         claimed, n = figures[FOLLOW_UPS_CLAIMED if conversations else CLAIMED]
         declined, unanswerable = figures[DECLINED]
         declined_text = f"{declined:.2f} (n={unanswerable})" if unanswerable else "-"
+        by_language = "  ".join(_pair(figures, c, a) for c, a in BY_LANGUAGE)
         print(
-            f"{name:14s} {claimed:8.2f} {figures[ANY_REPLY][0]:10.2f} {declined_text:>14s} {result['p95_ms']:7.0f}  (n={n})"
+            f"{name:14s} {claimed:8.2f} {figures[ANY_REPLY][0]:10.2f} {declined_text:>14s} {result['p95_ms']:7.0f}  (n={n:3d})"
+            f"   {by_language}  {figures[ANSWERED][0]:8.2f}  {figures[MEDIAN_QUOTE][0]:5.0f}"
         )
     return 0
 

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -192,25 +193,30 @@ def has_new_name(question: Question, sentence: Sentence, view: CorpusView) -> bo
     asked = normalise(question.text)
     if any(word.lower() not in asked for word in _LATIN_NAME.findall(sentence.text)):
         return True
-    common, places = common_arabic_stems(), same_place_stems().keys()
     most = MAX_NAME_SHARE * view.sentence_count
     skeletons = [t.skeleton for t in question.terms if t.skeleton]
-    for word in tokens(sentence.text):
+    return any(
+        not forms & question.forms
+        and max(view.sentence_frequency[f] for f in forms) <= most
+        and not any(skeleton_found(s, arabic_skeletons(word)) for s in skeletons)
+        for word, forms in _arabic_names(sentence.text)
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _arabic_names(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The words of a text that may be names, with their readings (also without a final alef of the
+    accusative: "أمنياً" is أمني): Arabic, three letters or more, no function word, and naming a
+    place or reading as none of the common words."""
+    common, places = common_arabic_stems(), same_place_stems().keys()
+    found = []
+    for word in tokens(text):
         if not _ARABIC_WORD.match(word) or is_function_word(word):
             continue
-        forms = _name_readings(word)
-        if forms & common and not forms & places:
-            continue
-        if forms & question.forms or max(view.sentence_frequency[f] for f in forms) > most:
-            continue
-        if not any(skeleton_found(s, arabic_skeletons(word)) for s in skeletons):
-            return True
-    return False
-
-
-def _name_readings(word: str) -> frozenset[str]:
-    """A word's readings, also without a final alef of the accusative ("أمنياً" is أمني)."""
-    return readings(word) | readings(word[:-1]) if word.endswith("ا") else readings(word)
+        forms = readings(word) | readings(word[:-1]) if word.endswith("ا") else readings(word)
+        if forms & places or not forms & common:
+            found.append((word, forms))
+    return tuple(found)
 
 
 def _type_match(question: Question, sentence: Sentence, view: CorpusView) -> tuple[float, float]:
