@@ -137,7 +137,7 @@ def test_a_question_asking_for_a_name(core_answerer: Answerer, question: str, na
 )
 def test_a_sentence_names_what_the_question_does_not(core_answerer: Answerer, question: str, holding: str, named: bool) -> None:
     asked, _, view = core_answerer.retrieve(question, "ar" if not question.isascii() else "en")
-    sentences = [s for s in view._sentence_by_id.values() if holding in s.text]
+    sentences = [s for a in view.articles.values() for s in a.sentences if holding in s.text]
     assert sentences
     assert all(evidence.has_new_name(asked, s, view) is named for s in sentences)
 

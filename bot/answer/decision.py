@@ -222,8 +222,9 @@ def decide(params: DecisionParams, question: Question, result: SearchResult, vie
 def answer_quotes(params: LanguageParams, question: Question, ranked: Sequence[Ranked], limit: int) -> list[Ranked]:
     """The sentences an answer quotes (the best and those within the citation margin), or none when
     they cannot stand as the answer: the first must itself hold the kind of answer asked for (a
-    number, a date, a name the question does not hold), where one is asked for. The neighbour it is quoted with does not count: "how many
-    pilots were trained in Crimea" is not answered by the training's sentence beside one on 300 drones."""
+    number, a date, a name the question does not hold), where one is asked for. The neighbour it
+    is quoted with does not count: "how many pilots were trained in Crimea" is not answered by the
+    training's sentence beside one on 300 drones."""
     chosen = select(ranked, limit, params.citation_margin, question.multi_source)
     return chosen if chosen and not chosen[0].lacks_kind_asked else []
 
