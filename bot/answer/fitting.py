@@ -217,10 +217,13 @@ def index(corpus: Path, data_dir: Path, settings: Settings, embedder: Embedder) 
     return local
 
 
+_NO_ANSWER_MODEL = Linear((0.0,) * ANSWER_TERMS, 0.0)  # before the answer model is fitted: every question at 0.5
+
+
 def _neutral() -> DecisionParams:
     neutral = LanguageParams(
         Linear(tuple(1.0 if f == "similarity" else 0.0 for f in FEATURES), 0.0),
-        Linear(tuple(0.0 for _ in range(ANSWER_TERMS)), 0.0), 0.5, 0.5, 0.0,
+        _NO_ANSWER_MODEL, 0.5, 0.5, 0.0,
     )
     return DecisionParams({language: neutral for language in LANGUAGES})
 
@@ -275,7 +278,7 @@ def _fit_models(observed: Sequence[Observed], limit: int) -> tuple[LanguageParam
     x = np.vstack([o.rows for o in answerable])
     y = np.concatenate([o.labels for o in answerable])
     ranker = _logistic(x, y, balanced=False)
-    params = LanguageParams(ranker, Linear(tuple(0.0 for _ in range(ANSWER_TERMS)), 0.0), 0.5, 0.5, 0.0)
+    params = LanguageParams(ranker, _NO_ANSWER_MODEL, 0.5, 0.5, 0.0)
     ranked = {id(o): _ranked(params, o) for o in observed}
     within_reach = [o for o in answerable if _hit(select(ranked[id(o)], limit, math.inf), o)]  # the widest quotes hold it
     widest = len(within_reach) / len(answerable)
