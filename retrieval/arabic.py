@@ -221,7 +221,8 @@ def readings(token: str) -> frozenset[str]:
     """A normalised token's stem, its stems without a one-letter preposition, a feminine dual ending
     or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
     -> امني، امن), a second-form verbal noun's verb ("بتزويد" -> زود), a short feminine noun before a
-    pronoun as the noun ("مدتها" -> مده), an imperfect verb without its ي ("يتضمن" -> تضمن), and
+    pronoun as the noun ("مدتها" -> مده), an imperfect verb without its ي ("يتضمن" -> تضمن), a noun
+    ending in اء without its hamza, as it reads before a pronoun ("وكلاء" -> كلا, as "وكلاؤها"), and
     Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings are no word ("لقاء" ->
     قاء); a caller matches them against another text's readings."""
     forms = {token, _PREPOSITION.sub("", token)}
@@ -231,6 +232,7 @@ def readings(token: str) -> frozenset[str]:
     verbs = {verb for bare in bare_forms if bare != (verb := _VERBAL_NOUN.sub(r"\1\2", bare))}
     found |= verbs | {stem(verb) for verb in verbs}
     found |= {f"{f[0]}ا{f[2]}" for f in found if len(f) == 3 and f[1] in "وي"}  # a hollow verb's noun: "فوز" as فاز
+    found |= {f[:-1] for f in found if len(f) > 3 and f.endswith("اء")}  # "وكلاء" as "وكلاؤها" (the hamza's seat moves)
     found |= {f"{m[1]}ه" for bare in bare_forms if (m := _TA_BEFORE_PRONOUN.match(bare))}
     imperfect = {_IMPERFECT_YA.sub("", bare) for bare in bare_forms if _IMPERFECT_YA.match(bare)}
     found |= imperfect | {stem(verb) for verb in imperfect}

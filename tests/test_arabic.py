@@ -130,6 +130,14 @@ def test_an_imperfect_verb_is_also_read_without_its_prefix(imperfect: str, perfe
     assert not readings(normalise("تضمن")) & readings(normalise("ضمن"))  # only ي: not ت, which makes another verb
 
 
+@pytest.mark.parametrize(("bare", "possessed"), [("وكلاء", "وكلاؤها"), ("الأعضاء", "أعضائها"), ("العلماء", "علماؤهم")])
+def test_a_noun_ending_in_hamza_is_found_before_a_pronoun(bare: str, possessed: str) -> None:
+    """"Iran's proxies" (وكلاء إيران) finds "وكلاؤها": before a pronoun the hamza sits on و or ي, which
+    the stemmer takes off with the pronoun."""
+    assert readings(normalise(bare)) & readings(normalise(possessed))
+    assert not readings(normalise("وكلاء")) & readings(normalise("وكل"))  # the word itself keeps its last letters
+
+
 def test_a_name_spelled_with_other_long_vowels_shares_its_consonant_key() -> None:
     """Articles write بيزشكيان and بيزيشكيان, a chat user بزشكيان; short words keep apart (قال، قيل)."""
     spellings = [consonant_keys(normalise(w)) for w in ("بزشكيان", "بيزشكيان", "بيزيشكيان", "وبيزيشكيان")]
