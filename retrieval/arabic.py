@@ -221,7 +221,8 @@ def readings(token: str) -> frozenset[str]:
     """A normalised token's stem, its stems without a one-letter preposition, a feminine dual ending
     or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
     -> امني، امن), a second-form verbal noun's verb ("بتزويد" -> زود), a short feminine noun before a
-    pronoun as the noun ("مدتها" -> مده), an imperfect verb without its ي ("يتضمن" -> تضمن), a noun
+    pronoun as the noun ("مدتها" -> مده), an imperfect verb without its ي ("يتضمن" -> تضمن; a longer one
+    also with the perfect's ا: "يعتزم" -> اعتزم, "يستخدم" -> استخدم), a noun
     ending in اء without its hamza, as it reads before a pronoun ("وكلاء" -> كلا, as "وكلاؤها"), and
     Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings are no word ("لقاء" ->
     قاء); a caller matches them against another text's readings."""
@@ -235,6 +236,7 @@ def readings(token: str) -> frozenset[str]:
     found |= {f[:-1] for f in found if len(f) > 3 and f.endswith("اء")}  # "وكلاء" as "وكلاؤها" (the hamza's seat moves)
     found |= {f"{m[1]}ه" for bare in bare_forms if (m := _TA_BEFORE_PRONOUN.match(bare))}
     imperfect = {_IMPERFECT_YA.sub("", bare) for bare in bare_forms if _IMPERFECT_YA.match(bare)}
+    imperfect |= {f"ا{verb}" for verb in imperfect if len(verb) >= 4}  # a derived verb's perfect: "يعتزم" as اعتزم
     found |= imperfect | {stem(verb) for verb in imperfect}
     if _ARABIC_LETTER.match(token):  # Snowball's own reading of a first و or ف: "فريقين" -> ريق, as فريق
         found.add(_stemmers()[0].stemWord(token))

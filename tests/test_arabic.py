@@ -123,7 +123,7 @@ def test_a_short_feminine_noun_before_a_pronoun_is_also_read_as_the_noun(possess
     assert stems(noun)[0] in readings(normalise(possessed))
 
 
-@pytest.mark.parametrize(("imperfect", "perfect"), [("يتضمن", "تضمنت"), ("ويعمل", "عمل")])
+@pytest.mark.parametrize(("imperfect", "perfect"), [("يتضمن", "تضمنت"), ("ويعمل", "عمل"), ("يعتزم", "اعتزم"), ("يستخدم", "استخدمت")])
 def test_an_imperfect_verb_is_also_read_without_its_prefix(imperfect: str, perfect: str) -> None:
     """"هل تضمنت المعاهدة…" (did the treaty include) finds "لم يتضمن بندا" (it did not include)."""
     assert readings(normalise(imperfect)) & readings(normalise(perfect))

@@ -174,6 +174,6 @@ def _candidate(coverage: float, typed: bool | None) -> Ranked:
     ],
 )
 def test_type_deficit_is_the_coverage_lost_by_requiring_the_kind_of_answer_asked(candidates: list, deficit: float) -> None:
-    question = Question("q", "en", (), None, frozenset(), False, False, False, False)
+    question = Question("q", "en", (), None, frozenset(), False, False, False, False, False)
     row = question_row(question, [_candidate(c, t) for c, t in candidates])
     assert row[QUESTION_FEATURES.index("type_deficit")] == pytest.approx(deficit)

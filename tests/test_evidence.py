@@ -125,6 +125,25 @@ def test_a_question_asking_for_a_name(core_answerer: Answerer, question: str, na
 
 
 @pytest.mark.parametrize(
+    ("question", "no_country"),
+    [
+        ("which city in indonesia hosts the g20 summit", True),
+        ("whats the name of the town in tatarstan", True),
+        ("ما اسم القائد العسكري الإيراني؟", True),
+        ("من هو وزير الدفاع الروسي؟", True),
+        ("which country will putin visit instead", False),
+        ("what are the names of the two bases", False),  # a base may be named after a place
+        ("who did putin call", False),  # no name asked for at all
+    ],
+)
+def test_a_question_asking_for_a_person_or_a_town(core_answerer: Answerer, question: str, no_country: bool) -> None:
+    """A person or a town is no country: the kind noun after which / اسم / من هو tells."""
+    asked, _, _ = core_answerer.retrieve(question, "ar" if not question.isascii() else "en")
+    assert asked.name_is_no_country is no_country
+    assert asked.wants_name or not no_country
+
+
+@pytest.mark.parametrize(
     ("question", "holding", "named"),
     [
         # the plant's sentence names Russia and Iran (in a third of the seed sentences: the corpus's
@@ -133,6 +152,10 @@ def test_a_question_asking_for_a_name(core_answerer: Answerer, question: str, na
         ("ما اسم البلدة في إقليم تتارستان التي يقع فيها المصنع؟", "تتارستان", False),
         ("which president did putin call", "اتصال هاتفي مع نظيره الإيراني", True),  # إبراهيم رئيسي
         ("which helicopters are in the deal", "MI-8", True),  # a Latin name
+        # the G20 sentence names two countries, Indonesia and Armenia: a country, but no city
+        ("which country will putin visit instead of the g20", "زيارة أرمينيا في 22", True),
+        ("which city in indonesia hosts the g20 summit", "زيارة أرمينيا في 22", False),
+        ("في أي مدينة أرمينية سيجري بوتين محادثاته؟", "زيارة أرمينيا في 22", False),
     ],
 )
 def test_a_sentence_names_what_the_question_does_not(core_answerer: Answerer, question: str, holding: str, named: bool) -> None:

@@ -13,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,6 +60,7 @@ _HAS_DATE = re.compile(rf"\b(?:1\d{{3}}|20\d\d)\b|(?:^|[\s/(])(?:[وفبل]?(?:�
 # articles, a third of their sentences), not a detail that answers; in a corpus on many subjects
 # names stay below (in XQuAD's 24 articles none reaches a fifth; أوروبا, 7%).
 _LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z]+(?:-\w+)?")
+_CODE_OR_ACRONYM = re.compile(r"\d|^[A-Z]+(?:-|$)")  # MI-8, S-400, CNBC
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064a]{3,}$")
 MAX_NAME_SHARE = 0.25
 FEATURES = (
@@ -189,14 +191,20 @@ def has_date(sentence: Sentence) -> bool:
 def has_new_name(question: Question, sentence: Sentence, view: CorpusView) -> bool:
     """A name the question does not hold: a capitalised Latin word, or an Arabic word naming a place
     or none of the language's common words (`common_arabic_stems`), that at most `MAX_NAME_SHARE` of
-    the corpus's sentences hold (more is the corpus's topic: روسيا in articles on Russia)."""
+    the corpus's sentences hold (more is the corpus's topic: روسيا in articles on Russia). A person or
+    a town asked for is named by neither a country nor a model or an acronym ("أي مدينة" is not
+    answered by إندونيسيا, "which minister" not by MI-8)."""
     asked = normalise(question.text)
-    if any(word.lower() not in asked for word in _LATIN_NAME.findall(sentence.text)):
+    no_country = question.name_is_no_country
+    latin = [w for w in _LATIN_NAME.findall(sentence.text) if not (no_country and _CODE_OR_ACRONYM.search(w))]
+    if any(word.lower() not in asked for word in latin):
         return True
     most = MAX_NAME_SHARE * view.sentence_count
     skeletons = [t.skeleton for t in question.terms if t.skeleton]
+    places: AbstractSet[str] = same_place_stems().keys() if no_country else frozenset()
     return any(
         not forms & question.forms
+        and not forms & places
         and max(view.sentence_frequency[f] for f in forms) <= most
         and not any(skeleton_found(s, arabic_skeletons(word)) for s in skeletons)
         for word, forms in _arabic_names(sentence.text)

@@ -84,23 +84,42 @@ _DATE_KIND = re.compile(
 # A name is asked for by "what is the name", "which town", "who is the minister", "ما اسم", "أي
 # مدينة", "من هو وزير": its answer is a name the question does not hold. A bare who-question is
 # not counted: its answer is as often a group or a role ("the students", "المالك").
+# Kinds of named things, and among them those that are no country: a person ("which minister") or
+# a town ("which city"), which a sentence naming only a country, or a model or an acronym (MI-8,
+# CNBC), does not answer.
+_PERSON_OR_TOWN_EN = (
+    r"(?:city|cities|town|towns|village|capital|person|official|officials|minister|ministers|leader|president|"
+    r"commander|general|analyst|spokesman|spokesperson|king|queen|ruler|emperor)"
+)
+_PERSON_OR_TOWN_AR = r"(?:مدينة|مدن|بلدة|قرية|عاصمة|مسؤول|وزير|وزراء|قائد|رئيس|محلل|ناطق|متحدث|ملك|شخص|شخصية)"
 _NAMED_KINDS_EN = (
-    r"(?:city|cities|town|village|country|countries|state|province|region|capital|company|companies|firm|organi[sz]ation|"
-    r"group|person|official|minister|leader|president|commander|general|analyst|newspaper|channel|network|"
-    r"university|team|party|agency|king|queen|ruler|emperor|island|river|mountain|dynasty|empire|tribe|family|"
+    rf"(?:{_PERSON_OR_TOWN_EN}|country|countries|state|province|region|company|companies|firm|organi[sz]ation|"
+    r"group|newspaper|channel|network|university|team|party|agency|island|river|mountain|dynasty|empire|tribe|family|"
     r"journal|magazine|station|airport|port|book|film|album|song|award|prize|club|stadium|facility|facilities|base)"
 )
 _NAMED_KINDS_AR = (
-    r"(?:مدينة|مدن|بلدة|قرية|دولة|دول|بلد|عاصمة|شركة|شركات|منظمة|مسؤول|وزير|وزراء|قائد|رئيس|محلل|صحيفة|قناة|جامعة|"
-    r"فريق|حزب|وكالة|ملك|جزيرة|نهر|جبل|منطقة|مقاطعة|ولاية|إقليم|شخص|شخصية|ميناء|مطار|سلالة|إمبراطورية|قبيلة|عائلة|"
+    rf"(?:{_PERSON_OR_TOWN_AR}|دولة|دول|بلد|شركة|شركات|منظمة|صحيفة|قناة|جامعة|"
+    r"فريق|حزب|وكالة|جزيرة|نهر|جبل|منطقة|مقاطعة|ولاية|إقليم|ميناء|مطار|سلالة|إمبراطورية|قبيلة|عائلة|"
     r"مجلة|كتاب|فيلم|جائزة|نادي|ملعب|منشأة|قاعدة)"
 )
-_WANTS_NAME = re.compile(normalise(
-    rf"\bnames?\b|\b(?:which|what) (?:[a-z-]+ ){{0,2}}{_NAMED_KINDS_EN}\b"
-    rf"|\bwho(?:'s| is| was| are| were) (?:the |a )?(?:[a-z-]+ ){{0,2}}{_NAMED_KINDS_EN}\b"
-    rf"|(?:^|\s)(?:اسم|أسماء|اسماء)(?:\s|$)|(?:^|\s)[وفب]?(?:أي|اي|ايه|أية|اية)\s+(?:ال)?{_NAMED_KINDS_AR}(?:\s|$|[؟?])"
-    rf"|(?:^|\s)(?:من|مين|منو) (?:هو|هي|هم) (?:ال)?{_NAMED_KINDS_AR}(?:\s|$|[؟?])"
-))
+
+
+def _asks_for_a_name(kinds_en: str, kinds_ar: str, bare_name: bool) -> re.Pattern[str]:
+    """Which/what/who is + a kind of named thing ("which town", "أي مدينة", "من هو الوزير"), the name
+    of one ("the name of the town", "اسم البلدة"), and with `bare_name` any question saying "name"."""
+    name_en, name_ar = (r"\bnames?\b", r"(?:^|\s)(?:اسم|أسماء|اسماء)(?:\s|$)") if bare_name else (
+        rf"\bnames? of (?:the |a )?(?:[a-z-]+ ){{0,2}}{kinds_en}\b", rf"(?:^|\s)(?:اسم|أسماء|اسماء)\s+(?:ال)?{kinds_ar}(?:\s|$|[؟?])"
+    )
+    return re.compile(normalise(
+        rf"{name_en}|\b(?:which|what) (?:[a-z-]+ ){{0,2}}{kinds_en}\b"
+        rf"|\bwho(?:'s| is| was| are| were) (?:the |a )?(?:[a-z-]+ ){{0,2}}{kinds_en}\b"
+        rf"|{name_ar}|(?:^|\s)[وفب]?(?:أي|اي|ايه|أية|اية)\s+(?:ال)?{kinds_ar}(?:\s|$|[؟?])"
+        rf"|(?:^|\s)(?:من|مين|منو) (?:هو|هي|هم) (?:ال)?{kinds_ar}(?:\s|$|[؟?])"
+    ))
+
+
+_WANTS_NAME = _asks_for_a_name(_NAMED_KINDS_EN, _NAMED_KINDS_AR, bare_name=True)
+_WANTS_PERSON_OR_TOWN = _asks_for_a_name(_PERSON_OR_TOWN_EN, _PERSON_OR_TOWN_AR, bare_name=False)
 _ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
 _LEADING_ARTICLE_DIGITS = re.compile(r"^ال(?=\d)")  # "الـ20" -> 20
@@ -135,6 +154,7 @@ class Question:
     wants_number: bool
     wants_date: bool
     wants_name: bool
+    name_is_no_country: bool  # the name asked for is a person's or a town's ("which minister", "أي مدينة")
     multi_source: bool
 
     @property
@@ -176,6 +196,7 @@ def analyse(text: str, language: Language, view: CorpusView, asks: str | None = 
         wants_number=bool(_WANTS_NUMBER.search(asked)),
         wants_date=bool(_WANTS_DATE.search(asked)),
         wants_name=bool(_WANTS_NAME.search(asked)),
+        name_is_no_country=bool(_WANTS_PERSON_OR_TOWN.search(asked)),
         multi_source=bool(_MULTI_SOURCE.search(asks or text)),
     )
 
