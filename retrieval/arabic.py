@@ -193,6 +193,24 @@ def inflection_cores(token: str) -> frozenset[str]:
     return frozenset(c for c in cores - {token} if not is_function_word(c))
 
 
+_PERSON_PREFIX = re.compile(r"^[وف]?س?[يتن](?=\w{3})")  # "وتقول", "سنعمل": a conjunction, the future, a person prefix
+_SUBJECT_SUFFIX = re.compile(r"(?<=\w{3})(?:ان|ون|ين|وا|ا)$")  # "يناوران", "تطرقا": a dual or plural subject
+
+
+def verb_readings(token: str) -> frozenset[str]:
+    """A normalised word's readings as an imperfect verb, without its person prefix, a dual or plural
+    subject and with a derived verb's ا ("تقول" -> قول, "نتوقع" -> توقع, "يناوران" -> ناور, "تعتبر" ->
+    اعتبر); none for a word with no such prefix. Many names read so too ("نيويورك"): a caller asks only
+    whether a word is a common verb."""
+    prefix = _PERSON_PREFIX.match(token)
+    if not prefix:
+        return frozenset()
+    rest = token[prefix.end() :]
+    forms = {rest, _SUBJECT_SUFFIX.sub("", rest)}
+    forms |= {f"ا{form}" for form in forms if len(form) >= 4}
+    return frozenset().union(*(readings(form) for form in forms if len(form) >= MIN_CORE))
+
+
 def stem(token: str) -> str:
     """Light stem of one normalised token: strip clitic prefixes, then Snowball."""
     arabic, english = _stemmers()

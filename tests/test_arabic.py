@@ -15,6 +15,7 @@ from isnad.retrieval.arabic import (
     stems,
     stopwords,
     tokens,
+    verb_readings,
 )
 
 
@@ -136,6 +137,13 @@ def test_a_noun_ending_in_hamza_is_found_before_a_pronoun(bare: str, possessed: 
     the stemmer takes off with the pronoun."""
     assert readings(normalise(bare)) & readings(normalise(possessed))
     assert not readings(normalise("وكلاء")) & readings(normalise("وكل"))  # the word itself keeps its last letters
+
+
+@pytest.mark.parametrize(("imperfect", "verb"), [("وتقول", "قال"), ("نتوقع", "توقع"), ("يناوران", "ناور"), ("تعتبر", "اعتبر")])
+def test_an_imperfect_verb_reads_without_its_person_prefix_and_subject(imperfect: str, verb: str) -> None:
+    """The name check asks whether a word is a common verb: "وتقول" is قال, not a name."""
+    assert verb_readings(normalise(imperfect)) & readings(normalise(verb))
+    assert verb_readings(normalise("روسيا")) == frozenset()  # no person prefix: no verb reading
 
 
 def test_a_name_spelled_with_other_long_vowels_shares_its_consonant_key() -> None:

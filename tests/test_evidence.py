@@ -156,6 +156,8 @@ def test_a_question_asking_for_a_person_or_a_town(core_answerer: Answerer, quest
         ("which country will putin visit instead of the g20", "زيارة أرمينيا في 22", True),
         ("which city in indonesia hosts the g20 summit", "زيارة أرمينيا في 22", False),
         ("في أي مدينة أرمينية سيجري بوتين محادثاته؟", "زيارة أرمينيا في 22", False),
+        # "Russia says it will not abandon Iran as it faces Israel's revenge": verbs and countries, no town
+        ("which town will russia not abandon", "لن تتخلى عن إيران", False),
     ],
 )
 def test_a_sentence_names_what_the_question_does_not(core_answerer: Answerer, question: str, holding: str, named: bool) -> None:

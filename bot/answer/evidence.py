@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from isnad.bot.answer.question import Question, Term
-from isnad.retrieval.arabic import is_function_word, normalise, readings, stem, tokens
+from isnad.retrieval.arabic import is_function_word, normalise, readings, stem, tokens, verb_readings
 from isnad.retrieval.dictionary import common_arabic_stems
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.numerals import DECADE_TENS
@@ -215,14 +215,14 @@ def has_new_name(question: Question, sentence: Sentence, view: CorpusView) -> bo
 def _arabic_names(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """The words of a text that may be names, with their readings (also without a final alef of the
     accusative: "أمنياً" is أمني): Arabic, three letters or more, no function word, and naming a
-    place or reading as none of the common words."""
+    place or reading as none of the common words, also as a verb ("تقول" is قال: `verb_readings`)."""
     common, places = common_arabic_stems(), same_place_stems().keys()
     found = []
     for word in tokens(text):
         if not _ARABIC_WORD.match(word) or is_function_word(word):
             continue
         forms = readings(word) | readings(word[:-1]) if word.endswith("ا") else readings(word)
-        if forms & places or not forms & common:
+        if forms & places or not (forms | verb_readings(word)) & common:
             found.append((word, forms))
     return tuple(found)
 
