@@ -239,11 +239,11 @@ def readings(token: str) -> frozenset[str]:
     """A normalised token's stem, its stems without a one-letter preposition, a feminine dual ending
     or an adjective's plural ending ("لروسيا" -> لروسي، روسي; "الحليفتان" -> حليفت، حليف; "الأمنيين"
     -> امني، امن), a second-form verbal noun's verb ("بتزويد" -> زود), a short feminine noun before a
-    pronoun as the noun ("مدتها" -> مده), an imperfect verb without its ي ("يتضمن" -> تضمن; a longer one
-    also with the perfect's ا: "يعتزم" -> اعتزم, "يستخدم" -> استخدم), a noun
-    ending in اء without its hamza, as it reads before a pronoun ("وكلاء" -> كلا, as "وكلاؤها"), and
-    Snowball's stem of the whole word ("وفاته" -> وفا, as وفاة). Some readings are no word ("لقاء" ->
-    قاء); a caller matches them against another text's readings."""
+    pronoun as the noun ("مدتها" -> مده), an imperfect verb without its ي ("يتضمن" -> تضمن) and, when
+    longer, as its perfect ("يعتزم" -> اعتزم), a noun ending in اء without its hamza, as it is spelled
+    before a pronoun ("وكلاء" -> كلا, as "وكلاؤها"), and Snowball's stem of the whole word ("وفاته" ->
+    وفا, as وفاة). Some readings are no word ("لقاء" -> قاء); a caller matches them against another
+    text's readings."""
     forms = {token, _PREPOSITION.sub("", token)}
     forms |= {ending.sub("", form) for form in forms for ending in (_FEMININE_DUAL, _ADJECTIVE_PLURAL)}
     found = {stem(form) for form in forms}
