@@ -211,6 +211,27 @@ def verb_readings(token: str) -> frozenset[str]:
     return frozenset().union(*(readings(form) for form in forms if len(form) >= MIN_CORE))
 
 
+def other_inflections(token: str) -> frozenset[str]:
+    """Stems of a normalised word in its other number or gender where Snowball stems them apart: a
+    feminine noun and its sound plural without the article ("طائرة" <-> "طائرات"), a perfect verb
+    with and without the feminine ت ("أعلن" <-> "أعلنت", "أدى" <-> "أدت"). Some are no word; a
+    caller keeps those the corpus uses."""
+    if not _ARABIC_LETTER.match(token):
+        return frozenset()
+    bare = _PREFIX.sub("", token) if len(token) > 4 else token  # as `stem` reads it
+    if len(bare) < MIN_CORE:
+        return frozenset()
+    if bare.endswith("ات") and len(bare) > 4:
+        return frozenset({stem(f"{bare[:-2]}ه")})
+    if bare.endswith("ه"):
+        return frozenset({stem(f"{bare[:-1]}ات")})
+    if bare.endswith("ت"):
+        masculine = bare[:-1]
+        return frozenset({stem(masculine if len(masculine) >= MIN_CORE else f"{masculine}ي")})
+    weak_end = len(bare) == MIN_CORE and bare[-1] in "يا"  # أدى -> أدت
+    return frozenset({stem(f"{bare[:-1] if weak_end else bare}ت")})
+
+
 def stem(token: str) -> str:
     """Light stem of one normalised token: strip clitic prefixes, then Snowball."""
     arabic, english = _stemmers()

@@ -11,6 +11,7 @@ from isnad.retrieval.arabic import (
     detect_language,
     inflection_cores,
     normalise,
+    other_inflections,
     readings,
     stems,
     stopwords,
@@ -137,6 +138,23 @@ def test_a_noun_ending_in_hamza_is_found_before_a_pronoun(bare: str, possessed: 
     the stemmer takes off with the pronoun."""
     assert readings(normalise(bare)) & readings(normalise(possessed))
     assert not readings(normalise("وكلاء")) & readings(normalise("وكل"))  # the word itself keeps its last letters
+
+
+def _found_by(question_word: str, sentence_word: str) -> bool:
+    """Whether a question's word counts as an article's, as the question reads it."""
+    asked = normalise(question_word)
+    return bool((readings(asked) | other_inflections(asked)) & readings(normalise(sentence_word)))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("طائرات", "الطائرة"), ("اتفاقيات", "اتفاقية"), ("عقوبات", "العقوبة"), ("أدت", "أدّى"), ("أعلنت", "أعلن"), ("جرت", "جرى")],
+)
+def test_a_question_word_finds_its_other_number_and_gender(one: str, other: str) -> None:
+    """"من أدى النشيد" (who performed the anthem) finds "أدّت … النشيد" (she performed it), and
+    "drone" (طائرة) "بطائرات بدون طيار": Snowball stems them apart. Either may be the question's."""
+    assert _found_by(one, other) and _found_by(other, one)
+    assert not readings(normalise(one)) & readings(normalise(other))  # the sentence's own readings stay as they were
 
 
 @pytest.mark.parametrize(("imperfect", "verb"), [("وتقول", "قال"), ("نتوقع", "توقع"), ("يناوران", "ناور"), ("تعتبر", "اعتبر")])

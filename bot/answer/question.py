@@ -23,6 +23,7 @@ from isnad.retrieval.arabic import (
     inflection_cores,
     is_function_word,
     normalise,
+    other_inflections,
     readings,
     stem,
     stopwords,
@@ -261,7 +262,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         term = _LEADING_ARTICLE_DIGITS.sub("", stem(word))
         if is_function_word(word) or term in terms or not term:
             continue
-        terms[term] = _stem_term(term, view, readings(word) | view.other_spellings(word))
+        terms[term] = _stem_term(term, view, readings(word) | other_inflections(word) | view.other_spellings(word))
         if terms[term].strength or word.isdigit():
             continue
         if (letter := model_letter(word, following)) and view.sentence_frequency.get(letter):
