@@ -58,6 +58,7 @@ _POSSESSIVES = ("ها", "هما", "هم", "هن", "ه", "نا", "كم")
 _TA_BEFORE_PRONOUN = re.compile(rf"^(\w{{2,3}})ت(?:{'|'.join(_POSSESSIVES)})$")
 # The imperfect's ي before a verb of three letters or more: "يتضمن" is تضمن, "يعمل" عمل.
 _IMPERFECT_YA = re.compile(r"^ي(?=\w{3})")
+_ARTICLE = re.compile(r"^[وفبكل]?ال")  # the article, after one proclitic
 
 
 def normalise(text: str) -> str:
@@ -225,6 +226,8 @@ def other_inflections(token: str) -> frozenset[str]:
         return frozenset({stem(f"{bare[:-2]}ه")})
     if bare.endswith("ه"):
         return frozenset({stem(f"{bare[:-1]}ات")})
+    if _ARTICLE.match(token):  # a noun: "الاس" (the letter S) is no verb to take a feminine ت
+        return frozenset()
     if bare.endswith("ت"):
         masculine = bare[:-1]
         return frozenset({stem(masculine if len(masculine) >= MIN_CORE else f"{masculine}ي")})

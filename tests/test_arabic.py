@@ -155,6 +155,7 @@ def test_a_question_word_finds_its_other_number_and_gender(one: str, other: str)
     "drone" (طائرة) "بطائرات بدون طيار": Snowball stems them apart. Either may be the question's."""
     assert _found_by(one, other) and _found_by(other, one)
     assert not readings(normalise(one)) & readings(normalise(other))  # the sentence's own readings stay as they were
+    assert other_inflections(normalise("الاس")) == frozenset()  # a word with the article is no verb: no feminine ت
 
 
 @pytest.mark.parametrize(("imperfect", "verb"), [("وتقول", "قال"), ("نتوقع", "توقع"), ("يناوران", "ناور"), ("تعتبر", "اعتبر")])
