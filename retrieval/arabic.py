@@ -219,7 +219,7 @@ def other_inflections(token: str) -> frozenset[str]:
     caller keeps those the corpus uses."""
     if not _ARABIC_LETTER.match(token):
         return frozenset()
-    bare = _PREFIX.sub("", token) if len(token) > 4 else token  # as `stem` reads it
+    bare = _without_prefix(token)
     if len(bare) < MIN_CORE:
         return frozenset()
     if bare.endswith("ات") and len(bare) > 4:
@@ -235,11 +235,16 @@ def other_inflections(token: str) -> frozenset[str]:
     return frozenset({stem(f"{bare[:-1] if weak_end else bare}ت")})
 
 
+def _without_prefix(token: str) -> str:
+    """An Arabic word without its clitic prefixes, as `stem` reads it (a short word keeps them)."""
+    return _PREFIX.sub("", token) if len(token) > 4 else token
+
+
 def stem(token: str) -> str:
     """Light stem of one normalised token: strip clitic prefixes, then Snowball."""
     arabic, english = _stemmers()
     if _ARABIC_LETTER.match(token):
-        bare = _PREFIX.sub("", token) if len(token) > 4 else token
+        bare = _without_prefix(token)
         return arabic.stemWord(bare) or bare
     return english.stemWord(token)
 
