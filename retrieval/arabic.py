@@ -58,7 +58,7 @@ _POSSESSIVES = ("ها", "هما", "هم", "هن", "ه", "نا", "كم")
 _TA_BEFORE_PRONOUN = re.compile(rf"^(\w{{2,3}})ت(?:{'|'.join(_POSSESSIVES)})$")
 # The imperfect's ي before a verb of three letters or more: "يتضمن" is تضمن, "يعمل" عمل.
 _IMPERFECT_YA = re.compile(r"^ي(?=\w{3})")
-_ARTICLE = re.compile(r"^[وفبكل]?ال")  # the article, after one proclitic
+_ARTICLE = re.compile(r"^(?:[وفبكل]?ال|لل)")  # the article, after one proclitic ("للاس" is ل + الاس)
 
 
 def normalise(text: str) -> str:
@@ -133,6 +133,8 @@ _SOURCE_WORDS = (
 _FRAMING_WORDS = (
     "وصف", "يصف", "تصف", "وصفت", "وصفه", "وصفها", "وصفوا", "يصفون", "اسم", "ماسم", "نوع", "انواع",
     "type", "types", "sort", "called", "named",
+    # how plainly or truly something was said, not what: "did the treaty explicitly mention…", "هل نصّت صراحة"
+    "explicitly", "expressly", "precisely", "صراحة", "بصراحة", "بالتحديد", "فعلا", "حقا",
 )
 # Nouns stopwordsiso's Arabic list holds that name what news is about: a ceasefire (وقف إطلاق النار),
 # a visit, a meeting, a force, amounts.

@@ -160,6 +160,7 @@ def test_a_question_word_finds_its_other_number_and_gender(one: str, other: str)
 def test_a_word_with_the_article_takes_no_feminine_verb_ending() -> None:
     """"الاس" (the letter S in "الاس 300") is no verb: read as "الاست" it would pass for a corpus word."""
     assert other_inflections(normalise("الاس")) == frozenset()
+    assert other_inflections(normalise("للاس")) == frozenset()  # ل + الاس
 
 
 @pytest.mark.parametrize(("imperfect", "verb"), [("وتقول", "قال"), ("نتوقع", "توقع"), ("يناوران", "ناور"), ("تعتبر", "اعتبر")])

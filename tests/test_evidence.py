@@ -11,7 +11,7 @@ import pytest
 from isnad.bot.answer import evidence
 from isnad.bot.answer import question as question_module
 from isnad.bot.answer.answering import Answerer
-from isnad.retrieval.arabic import normalise, stem, stems, tokens
+from isnad.retrieval.arabic import detect_language, normalise, stem, stems, tokens
 from isnad.retrieval.models import Language, Sentence
 from isnad.retrieval.search import Candidate, identifying
 from tests.conftest import CountingEmbedder, core_make_settings
@@ -342,6 +342,26 @@ def test_the_kind_of_date_asked_is_not_a_topic_term(core_answerer: Answerer, que
     asked, _, _ = core_answerer.retrieve(question, language)  # type: ignore[arg-type]
     assert asked.wants_date and asked.terms
     assert kind_word not in {t.text for t in asked.terms} and stems(kind_word)[0] not in {t.text for t in asked.terms}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind_word", "language"),
+    [("Which country will the gas pipeline to Iran pass through?", "country", "en"), ("عبر أي بلد يمر خط الغاز إلى إيران؟", "بلد", "ar")],
+)
+def test_the_kind_of_country_asked_is_not_a_topic_term(core_answerer: Answerer, question: str, kind_word: str, language: str) -> None:
+    """The answer sentence says "عبر أذربيجان", not "country"; the question still asks for a name."""
+    asked, _, _ = core_answerer.retrieve(question, language)  # type: ignore[arg-type]
+    assert asked.wants_name and asked.terms
+    assert kind_word not in {t.text for t in asked.terms} and stems(kind_word)[0] not in {t.text for t in asked.terms}
+    plain, _, _ = core_answerer.retrieve("ماذا وقع البلد مع إيران؟" if language == "ar" else "What did the country sign?", language)  # type: ignore[arg-type]
+    assert stems(kind_word)[0] in {t.text for t in plain.terms} or kind_word in {t.text for t in plain.terms}
+
+
+@pytest.mark.parametrize(("question", "framing"), [("Did the treaty explicitly mention weapons?", "explicitly"), ("هل نصت المعاهدة صراحة على الأسلحة؟", "صراحة")])
+def test_how_plainly_something_was_said_is_not_a_topic_term(core_answerer: Answerer, question: str, framing: str) -> None:
+    """"explicitly", "صراحة" frame a yes/no question; the answer sentence need not hold them."""
+    asked, _, _ = core_answerer.retrieve(question, detect_language(question))
+    assert asked.terms and not {framing, *stems(framing)} & {t.text for t in asked.terms}
 
 
 @pytest.mark.parametrize("question", ["What did the US accuse Iran of?", "what did the us accuse iran of", "what did the U.S. accuse Iran of"])

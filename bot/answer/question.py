@@ -82,6 +82,12 @@ _DATE_KIND = re.compile(
     r"|(?:^|(?<=\s))[أاإ]ي[ةه]?\s+(?:عام|سن[ةه]|يوم|تاريخ|شهر|قرن|عقد)(?=\s|$|[؟?])",
     re.IGNORECASE,
 )
+# Likewise the kind of country asked ("which country", "أي بلد"): the answer sentence names it
+# ("عبر أذربيجان") without the word "country".
+_COUNTRY_KIND = re.compile(
+    r"(\b(?:which|what)\s+)(?:countr(?:y|ies)|nations?)\b|((?:^|\s)[أاإ]ي[ةه]?\s+)(?:ال)?(?:بلد|بلدان|دول[ةه]?)(?=\s|$|[؟?])",
+    re.IGNORECASE,
+)
 # A name is asked for by "what is the name", "which town", "who is the minister", "ما اسم", "أي
 # مدينة", "من هو وزير": its answer is a name the question does not hold. A bare who-question is
 # not counted: its answer is as often a group or a role ("the students", "المالك").
@@ -181,7 +187,7 @@ def _idf(frequency: int, total: int) -> float:
 def analyse(text: str, language: Language, view: CorpusView, asks: str | None = None) -> Question:
     """Weighted terms of a question and the kind of answer it wants (read from `asks` when given:
     a follow-up resolved with the previous turn asks what its own words ask)."""
-    topic = _DATE_KIND.sub(" ", text)
+    topic = _COUNTRY_KIND.sub(r"\1\2 ", _DATE_KIND.sub(" ", text))  # "which" stays: it asks for a name
     terms, vectors = (_arabic_terms(topic, view), None) if language == "ar" else _english_terms(topic, view)
     topical = [not asks_about_a_picture(t.text) for t in terms]
     if any(topical) and not all(topical):  # "the photo of Putin with his spokesman": a caption seldom says "photo"
