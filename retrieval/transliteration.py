@@ -14,7 +14,7 @@ from itertools import product
 
 from rapidfuzz import fuzz, process
 
-from isnad.retrieval.arabic import normalise
+from isnad.retrieval.arabic import is_function_word, normalise
 
 _LATIN_DIGRAPHS = {"sh": "S", "ch": "S", "kh": "X", "gh": "G", "th": "T", "ph": "B", "zh": "G", "ts": "T"}
 _LATIN_LETTERS = {
@@ -98,17 +98,38 @@ def model_letter(word: str, following: str) -> str | None:
 # Letter names that are also common words (which, in, that, or, the, or): a run of them alone is prose.
 _WORDLIKE_LETTERS = frozenset({"اي", "في", "ان", "او", "ال", "ام", "دي"})
 _MAX_ACRONYM = 5
+_PROCLITICS = "وفبلك"
+
+
+def _letter_name(word: str, opens_run: bool) -> str | None:
+    """The letter name a word is, or, opening a run, behind one proclitic ("لسي إن بي سي": to CNBC)."""
+    if word in _LETTER_NAMES:
+        return word
+    bare = word[1:]
+    if opens_run and word[:1] in _PROCLITICS and bare in _LETTER_NAMES and bare not in _WORDLIKE_LETTERS and not is_function_word(word):
+        return bare
+    return None
+
+
+def acronym_runs(words: list[str]) -> list[tuple[int, int, frozenset[str]]]:
+    """Runs of normalised Arabic words that spell out a Latin acronym letter by letter: (the first
+    word's index, the index past the last, the acronym's possible spellings); "أيه بي سي" -> abc."""
+    runs = []
+    start = 0
+    run: list[str] = []
+    for i, word in enumerate([*words, ""]):
+        name = _letter_name(word, opens_run=not run)
+        if name and len(run) < _MAX_ACRONYM:
+            start = i if not run else start
+            run.append(name)
+            continue
+        if len(run) >= 2 and any(w not in _WORDLIKE_LETTERS for w in run):
+            runs.append((start, start + len(run), frozenset("".join(letters) for letters in product(*(_LETTER_NAMES[w] for w in run)))))
+        name = _letter_name(word, opens_run=True)
+        start, run = i, [name] if name else []
+    return runs
 
 
 def spelled_acronyms(words: list[str]) -> frozenset[str]:
     """Latin acronyms spelled out letter by letter in normalised Arabic words: "أيه بي سي" -> abc."""
-    found: set[str] = set()
-    run: list[str] = []
-    for word in [*words, ""]:
-        if word in _LETTER_NAMES and len(run) < _MAX_ACRONYM:
-            run.append(word)
-            continue
-        if len(run) >= 2 and any(w not in _WORDLIKE_LETTERS for w in run):
-            found.update("".join(letters) for letters in product(*(_LETTER_NAMES[w] for w in run)))
-        run = [word] if word in _LETTER_NAMES else []
-    return frozenset(found)
+    return frozenset().union(*(spellings for _, _, spellings in acronym_runs(words)))

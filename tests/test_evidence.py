@@ -364,6 +364,14 @@ def test_how_plainly_something_was_said_is_not_a_topic_term(core_answerer: Answe
     assert asked.terms and not {framing, *stems(framing)} & {t.text for t in asked.terms}
 
 
+def test_an_acronym_spelled_in_arabic_letter_names_is_one_term(core_answerer: Answerer) -> None:
+    """"لسي ان بي سي" (to CNBC) is the acronym the articles write, not four words the corpus lacks."""
+    asked, _, _ = core_answerer.retrieve("بيسكوف قال ايه لسي ان بي سي عن التعاون مع ايران؟", "ar")
+    terms = {t.text: t for t in asked.terms}
+    assert "cnbc" in terms["cnbc"].forms and terms["cnbc"].strength == 1.0
+    assert not {"لس", "سي", "بي"} & terms.keys()
+
+
 @pytest.mark.parametrize("question", ["What did the US accuse Iran of?", "what did the us accuse iran of", "what did the U.S. accuse Iran of"])
 def test_the_us_is_the_united_states_not_the_pronoun(core_answerer: Answerer, question: str) -> None:
     asked, _, _ = core_answerer.retrieve(question, "en")

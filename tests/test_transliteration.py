@@ -39,7 +39,7 @@ def test_th_and_soft_c_match_their_arabic_letters(name: str, arabic: str) -> Non
 
 @pytest.mark.parametrize(
     ("text", "acronym"),
-    [("أطلقت شبكة أيه بي سي حملة", "abc"), ("قالت قناة سي إن بي سي", "cnbc"), ("بحسب سي إن إن", "cnn")],
+    [("أطلقت شبكة أيه بي سي حملة", "abc"), ("قالت قناة سي إن بي سي", "cnbc"), ("بحسب سي إن إن", "cnn"), ("قال لسي ان بي سي", "cnbc")],
 )
 def test_acronyms_spelled_out_in_arabic_letters_are_found(text: str, acronym: str) -> None:
     assert acronym in spelled_acronyms(tokens(text))
@@ -48,6 +48,7 @@ def test_acronyms_spelled_out_in_arabic_letters_are_found(text: str, acronym: st
 def test_prose_made_of_words_that_are_also_letter_names_spells_nothing() -> None:
     """في (in), أن (that), أو (or) are also the names of v, n, o: a run of only them is prose."""
     assert spelled_acronyms(tokens("في أن أو في أي وقت")) == frozenset()
+    assert spelled_acronyms(tokens("لكي أن يكون")) == frozenset()  # لكي (so that) is no ل + كي (k)
 
 
 @pytest.mark.parametrize(

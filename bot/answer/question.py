@@ -36,7 +36,7 @@ from isnad.retrieval.models import Language
 from isnad.retrieval.numerals import number_readings
 from isnad.retrieval.places import same_place_stems
 from isnad.retrieval.search import CorpusView
-from isnad.retrieval.transliteration import arabic_skeletons, latin_skeleton, model_letter, skeleton_found
+from isnad.retrieval.transliteration import acronym_runs, arabic_skeletons, latin_skeleton, model_letter, skeleton_found
 
 TRANSLATIONS_PER_WORD = 4
 MIN_TRANSLATION_SIMILARITY = 0.83
@@ -261,10 +261,12 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
     A place counts only as its own names (تركيا as التركي, never as its neighbours تركمانستان، الدول);
     a letter name before a number as the Latin letter ("الاس 300" is S-300)."""
     total = view.sentence_count
-    terms: dict[str, Term] = {}
     unknown: dict[str, str] = {}
     words = tokens(text)
-    for word, following in zip(words, [*words[1:], ""], strict=True):
+    terms, spelling = _acronym_terms(words, view)
+    for index, (word, following) in enumerate(zip(words, [*words[1:], ""], strict=True)):
+        if index in spelling:
+            continue
         term = _LEADING_ARTICLE_DIGITS.sub("", stem(word))
         if is_function_word(word) or term in terms or not term:
             continue
@@ -290,6 +292,19 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
             if stand_ins:
                 terms[term] = _standing_for(term, {s for s, _ in stand_ins}, max(sim for _, sim in stand_ins), view)
     return list(terms.values())
+
+
+def _acronym_terms(words: list[str], view: CorpusView) -> tuple[dict[str, Term], set[int]]:
+    """The Latin acronyms the question spells out in Arabic letter names and the corpus holds ("لسي
+    ان بي سي" is CNBC, as the articles write it or spell it), a term each, and the indices of the
+    words that spell them."""
+    terms: dict[str, Term] = {}
+    spelling: set[int] = set()
+    for start, end, spellings in acronym_runs(words):
+        if held := sorted(s for s in spellings if view.sentence_frequency.get(s)):
+            terms[held[0]] = _standing_for(held[0], held, 1.0, view)
+            spelling.update(range(start, end))
+    return terms, spelling
 
 
 def _standing_for(term: str, stand_ins: Iterable[str], strength: float, view: CorpusView) -> Term:
