@@ -154,7 +154,12 @@ def stopwords() -> frozenset[str]:
 def is_function_word(token: str) -> bool:
     """A normalised token that carries no topic: a stop word, also behind one proclitic ("بايش")."""
     stop = stopwords()
-    return token in stop or _PROCLITIC.sub("", token) in stop
+    return token in stop or without_proclitic(token) in stop
+
+
+def without_proclitic(token: str) -> str:
+    """A normalised token without one leading proclitic (and, so, with, for, like): "بايش" -> ايش."""
+    return _PROCLITIC.sub("", token)
 
 
 def without_clitics(token: str) -> str:

@@ -14,7 +14,7 @@ from itertools import product
 
 from rapidfuzz import fuzz, process
 
-from isnad.retrieval.arabic import is_function_word, normalise
+from isnad.retrieval.arabic import is_function_word, normalise, without_proclitic
 
 _LATIN_DIGRAPHS = {"sh": "S", "ch": "S", "kh": "X", "gh": "G", "th": "T", "ph": "B", "zh": "G", "ts": "T"}
 _LATIN_LETTERS = {
@@ -98,15 +98,14 @@ def model_letter(word: str, following: str) -> str | None:
 # Letter names that are also common words (which, in, that, or, the, or): a run of them alone is prose.
 _WORDLIKE_LETTERS = frozenset({"اي", "في", "ان", "او", "ال", "ام", "دي"})
 _MAX_ACRONYM = 5
-_PROCLITICS = "وفبلك"
 
 
 def _letter_name(word: str, opens_run: bool) -> str | None:
     """The letter name a word is, or, opening a run, behind one proclitic ("لسي إن بي سي": to CNBC)."""
     if word in _LETTER_NAMES:
         return word
-    bare = word[1:]
-    if opens_run and word[:1] in _PROCLITICS and bare in _LETTER_NAMES and bare not in _WORDLIKE_LETTERS and not is_function_word(word):
+    bare = without_proclitic(word)
+    if opens_run and bare != word and bare in _LETTER_NAMES and bare not in _WORDLIKE_LETTERS and not is_function_word(word):
         return bare
     return None
 
@@ -120,7 +119,8 @@ def acronym_runs(words: list[str]) -> list[tuple[int, int, frozenset[str]]]:
     for i, word in enumerate([*words, ""]):
         name = _letter_name(word, opens_run=not run)
         if name and len(run) < _MAX_ACRONYM:
-            start = i if not run else start
+            if not run:
+                start = i
             run.append(name)
             continue
         if len(run) >= 2 and any(w not in _WORDLIKE_LETTERS for w in run):
