@@ -30,12 +30,24 @@ _ARABIC_LETTERS = {
 _ARABIC_VARIANTS = {"ث": "s"}
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
 _SOFT_C = re.compile(r"c(?=[eiy])")  # "France", "Cyprus": s
+_TURKISH_C = re.compile(r"c(?!h)")  # Turkish c is English j: "Ozcelik" is أوزجيليك, "Ocalan" أوجلان
 _MIN_RATIO = 80  # rapidfuzz's ratio (the Indel similarity difflib's SequenceMatcher.ratio also gives), in %
 
 
 def latin_skeleton(word: str) -> str:
-    """Consonant classes of a Latin-script word."""
-    word = _SOFT_C.sub("s", word.lower())
+    """Consonant classes of a Latin-script word, read as English spells."""
+    return _skeleton(_SOFT_C.sub("s", word.lower()))
+
+
+def latin_readings(word: str) -> tuple[str, ...]:
+    """The word's skeletons: as English spells (first) and, for a c, as Turkish does."""
+    english = latin_skeleton(word)
+    turkish = _skeleton(_TURKISH_C.sub("j", word.lower()))
+    return (english,) if turkish == english else (english, turkish)
+
+
+def _skeleton(word: str) -> str:
+    """Consonant classes of a lowercase Latin word whose c has been read."""
     out, i = [], 0
     while i < len(word):
         pair = word[i : i + 2]
@@ -59,8 +71,9 @@ def arabic_skeletons(word: str) -> frozenset[str]:
 
 
 def text_skeletons(words: list[str]) -> frozenset[str]:
-    """All skeletons of a list of (Arabic) words."""
-    return frozenset().union(*(arabic_skeletons(w) for w in words))
+    """All skeletons of a list of (Arabic) words but function words, which no name is (ذلك is not
+    a Latin name's Z-L-K)."""
+    return frozenset().union(*(arabic_skeletons(w) for w in words if not is_function_word(normalise(w))))
 
 
 def matching_skeletons(target: str, skeletons: Iterable[str]) -> list[str]:

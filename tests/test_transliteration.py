@@ -6,6 +6,7 @@ import pytest
 
 from isnad.retrieval.arabic import tokens
 from isnad.retrieval.transliteration import (
+    latin_readings,
     latin_skeleton,
     model_letter,
     skeleton_found,
@@ -35,6 +36,21 @@ def test_digraphs_and_vowels() -> None:
 def test_th_and_soft_c_match_their_arabic_letters(name: str, arabic: str) -> None:
     """ث is English "th" or Turkish/Persian "s"; c before e, i, y is an s."""
     assert skeleton_found(latin_skeleton(name), text_skeletons(tokens(arabic)))
+
+
+@pytest.mark.parametrize(("name", "arabic"), [("Ozcelik", "أوزجيليك"), ("Ocalan", "أوجلان")])
+def test_a_c_is_also_read_as_turkish_spells_it(name: str, arabic: str) -> None:
+    """Turkish c is English j (ج): the English reading comes first, the Turkish one is offered."""
+    english, turkish = latin_readings(name)
+    assert english == latin_skeleton(name)
+    assert skeleton_found(turkish, text_skeletons(tokens(arabic)))
+    assert not skeleton_found(english, text_skeletons(tokens(arabic)))
+
+
+def test_a_function_word_is_no_name() -> None:
+    """ذلك (that) has the skeleton Z-L-K, one consonant short of Ozcelik's: no name is a function word."""
+    assert not skeleton_found(latin_readings("Ozcelik")[1], text_skeletons(tokens("وقال ذلك في بيان")))
+    assert skeleton_found(latin_skeleton("Putin"), text_skeletons(tokens("وقال ذلك بوتين في بيان")))
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,14 @@ from isnad.retrieval.models import Language
 from isnad.retrieval.numerals import number_readings
 from isnad.retrieval.places import same_place_stems
 from isnad.retrieval.search import CorpusView
-from isnad.retrieval.transliteration import acronym_runs, arabic_skeletons, latin_skeleton, model_letter, skeleton_found
+from isnad.retrieval.transliteration import (
+    acronym_runs,
+    arabic_skeletons,
+    latin_readings,
+    latin_skeleton,
+    model_letter,
+    skeleton_found,
+)
 
 TRANSLATIONS_PER_WORD = 4
 MIN_TRANSLATION_SIMILARITY = 0.83
@@ -379,9 +386,11 @@ def _english_terms(text: str, view: CorpusView) -> tuple[list[Term], np.ndarray 
         nearest = view.lexicon.nearest(found, max(TRANSLATIONS_PER_WORD, AGREEMENT_POOL), MIN_TRANSLATION_SIMILARITY)
         for word, near in zip(embedded, nearest, strict=True):
             translations[word] = near[:TRANSLATIONS_PER_WORD]
-            skeleton = latin_skeleton(word)
-            if len(skeleton) >= MIN_NAME_SKELETON:
-                agreeing = [(a, s) for a, s in near[:AGREEMENT_POOL] if skeleton_found(skeleton, arabic_skeletons(a))]
+            readings = [r for r in latin_readings(word) if len(r) >= MIN_NAME_SKELETON]  # "ozcelik": اوزجليك
+            if readings:
+                agreeing = [
+                    (a, s) for a, s in near[:AGREEMENT_POOL] if any(skeleton_found(r, arabic_skeletons(a)) for r in readings)
+                ]
                 if agreeing:
                     spelled[word] = agreeing
                     continue
