@@ -71,9 +71,9 @@ def arabic_skeletons(word: str) -> frozenset[str]:
 
 
 def text_skeletons(words: list[str]) -> frozenset[str]:
-    """All skeletons of a list of (Arabic) words but function words, which no name is (ذلك is not
-    a Latin name's Z-L-K)."""
-    return frozenset().union(*(arabic_skeletons(w) for w in words if not is_function_word(normalise(w))))
+    """All skeletons of normalised (Arabic) words, as `arabic.tokens` gives them, but function words,
+    which no name is (ذلك is not a Latin name's Z-L-K)."""
+    return frozenset().union(*(arabic_skeletons(w) for w in words if not is_function_word(w)))
 
 
 def matching_skeletons(target: str, skeletons: Iterable[str]) -> list[str]:
