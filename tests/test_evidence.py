@@ -95,6 +95,10 @@ def test_answer_type_of_a_question(core_answerer: Answerer, question: str, numbe
         ("The plant is expected to produce six thousand drones", True, False),  # an English article
         ("The leaders met in Kazan last October", False, True),
         ("The Su-35 deal was announced by the ministry", False, False),
+        ("صفقة لتزويد إيران بطائرات من طراز “سوخوي 35” ومروحيات", False, False),  # a name's designation
+        ("وقاد كونتروكور 500 رجل جنوب الحصن", True, False),  # after a name, before a word: a count
+        ("Sales of the Datsun 810, its rival, fell", False, False),
+        ("The strike killed 12.", True, False),  # after a common word, before a full stop: a count
     ],
 )
 def test_answer_type_of_a_sentence(text: str, number: bool, date: bool) -> None:
@@ -108,6 +112,7 @@ def test_answer_type_of_a_sentence(text: str, number: bool, date: bool) -> None:
         ("In which town in Tatarstan is the drone plant?", True),
         ("ما اسم البلدة في إقليم تتارستان التي يقع فيها المصنع؟", True),
         ("شو اسم القاعدتين الروسيتين بسوريا؟", True),
+        ("ما اسما القاعدتين الروسيتين في سوريا؟", True),  # the dual of "name"
         ("who is the russian defence minister", True),
         ("من هو وزير الدفاع الروسي؟", True),
         ("في أي مدينة تعقد القمة؟", True),

@@ -40,6 +40,9 @@ _NUMBER_WORD = (  # normalised, whole words
 # A count or amount: a standalone number (not part of a model name such as Su-35 or S-300) or a
 # number word; a number the question already holds does not answer it, and neither does a year.
 _STANDALONE_NUMBER = re.compile(r"(?<![\w-])\d+(?:[.,]\d+)?(?![\w-])")
+# A number that closes a name ("سوخوي 35”", "Datsun 810،", "World War 2."), directly after the name
+# and before punctuation or the end, is its designation; before a word it counts ("قاد كونتروكور 500 رجل").
+_DESIGNATION = re.compile(r"([^\W\d]+) (\d+)(?=[\"”»)\]،,.;:!?؛]|\s*$)")
 _NUMBER_WORDS = re.compile(rf"(?:^|\s)[وفب]?(?:ال)?(?:{_NUMBER_WORD})(?=\s|$|[^\w])")
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 _TIME_WORDS = (
@@ -178,9 +181,11 @@ def _local_coverage(question: Question, sentence: Sentence, found: Sequence[bool
 
 
 def has_number(sentence: Sentence, known: frozenset[str] = frozenset()) -> bool:
-    """A count or amount the question did not already hold (years and model numbers do not count)."""
+    """A count or amount the question did not already hold (years, model numbers and designations do not count)."""
     text = normalise(sentence.text)
-    found = [n for n in _STANDALONE_NUMBER.findall(text) if n not in known and not _YEAR.match(n)]
+    latin_names = {name.lower() for name in _LATIN_NAME.findall(sentence.text)}
+    designations = {n for name, n in _DESIGNATION.findall(text) if name in latin_names or _arabic_names(name)}
+    found = [n for n in _STANDALONE_NUMBER.findall(text) if n not in known | designations and not _YEAR.match(n)]
     return bool(found) or bool(_NUMBER_WORDS.search(text))
 
 

@@ -120,9 +120,9 @@ _NAMED_KINDS_AR = (
 
 def _asks_for_a_name(kinds_en: str, kinds_ar: str, bare_name: bool) -> re.Pattern[str]:
     """Which/what/who is + a kind of named thing ("which town", "أي مدينة", "من هو الوزير"), the name
-    of one ("the name of the town", "اسم البلدة"), and with `bare_name` any question saying "name"."""
-    name_en, name_ar = (r"\bnames?\b", r"(?:^|\s)(?:اسم|أسماء|اسماء)(?:\s|$)") if bare_name else (
-        rf"\bnames? of (?:the |a )?(?:[a-z-]+ ){{0,2}}{kinds_en}\b", rf"(?:^|\s)(?:اسم|أسماء|اسماء)\s+(?:ال)?{kinds_ar}(?:\s|$|[؟?])"
+    of one ("the name of the town", "اسم البلدة", the dual "اسما المنشأتين"), and with `bare_name` any question saying "name"."""
+    name_en, name_ar = (r"\bnames?\b", r"(?:^|\s)(?:اسم|اسما|اسمي|أسماء|اسماء)(?:\s|$)") if bare_name else (
+        rf"\bnames? of (?:the |a )?(?:[a-z-]+ ){{0,2}}{kinds_en}\b", rf"(?:^|\s)(?:اسم|اسما|اسمي|أسماء|اسماء)\s+(?:ال)?{kinds_ar}(?:\s|$|[؟?])"
     )
     return re.compile(normalise(
         rf"{name_en}|\b(?:which|what) (?:[a-z-]+ ){{0,2}}{kinds_en}\b"
