@@ -20,6 +20,7 @@ FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسي�
 THEN_AR = "ومتى تم ذلك؟"  # "and when did that happen?": nothing to stand on alone ("ومتى وقعت؟" alone finds the only signing)
 THEN_EN = "and when was it signed?"
 SIGNED_ON = "يوم الجمعة"  # the article: the partnership was signed on Friday
+CITED = (("003_c4a9f35214ecb214", 10, 80),)  # a span the previous reply quoted
 
 
 @pytest.mark.parametrize(
@@ -47,10 +48,46 @@ def test_what_leans_on_the_previous_turn(question: str, key_terms: int, leans: b
 
 
 def test_resolve_needs_a_previous_turn() -> None:
-    cited = (("003_c4a9f35214ecb214", 10, 80),)
     assert followup.resolve(THEN_AR, 1, []) is None
-    resolved = followup.resolve(THEN_AR, 1, [Turn("أ"), Turn(FIRST_AR, cited)])
-    assert resolved == followup.Resolved(f"{THEN_AR} — {FIRST_AR}", FIRST_AR, cited)
+    resolved = followup.resolve(THEN_AR, 1, [Turn("أ"), Turn(FIRST_AR, CITED)])
+    assert resolved == followup.Resolved(f"{THEN_AR} — {FIRST_AR}", FIRST_AR, CITED)
+
+
+@pytest.mark.parametrize(
+    ("question", "more"),
+    [
+        ("what else?", True),
+        ("and what else did she say", True),
+        ("وغير هيك؟", True),
+        ("وتطرقوا لشو كمان؟", True),
+        ("and when?", False),
+        ("what about the other sides in the conflict?", False),  # what the same sentence may go on to say
+        ("وبشأن أي مناطق أخرى تشاور البلدان؟", False),
+    ],
+)
+def test_a_follow_up_asking_for_more(question: str, more: bool) -> None:
+    resolved = followup.resolve(question, 1, [Turn(FIRST_AR, CITED)])
+    assert resolved is not None and resolved.wants_more is more
+
+
+def test_a_follow_up_with_terms_of_its_own_asks_something_new() -> None:
+    asking = "and does russia also keep talking to the other parties in the conflict"
+    resolved = followup.resolve(asking, 4, [Turn(FIRST_AR, CITED)])
+    assert resolved is not None and not resolved.wants_more
+
+
+def test_what_else_is_not_answered_with_the_last_reply_s_first_quote(core_answerer: Answerer) -> None:
+    first = core_answerer.answer("what did putin and raisi focus on in saturday's call")
+    assert first.answered
+    said = first.citations[0]
+    _, result, _ = core_answerer.retrieve("وتطرقوا لشو كمان؟", "ar", [followup.turn_of(first)])
+    assert result.candidates
+    assert not any(
+        c.sentence.article_id == said.article_id and c.sentence.start < said.end and said.start < c.sentence.end
+        for c in result.candidates
+    )
+    _, plain, _ = core_answerer.retrieve("وتطرقوا لشو؟", "ar", [followup.turn_of(first)])
+    assert any(c.sentence.article_id == said.article_id and said.start <= c.sentence.start < said.end for c in plain.candidates)
 
 
 def test_the_previous_question_keeps_its_own_language(core_answerer: Answerer) -> None:

@@ -173,7 +173,8 @@ class Answerer:
         named = evidence.captions_naming(asked, view)
         if captions:
             named += evidence.captions_covering(asked, view, search.covering_sentences)
-        return asked, searcher.search(searched, near, captions, named=named), view
+        result = searcher.search(searched, near, captions, named=named)
+        return asked, result.without(resolved.cited[:1]) if resolved is not None and resolved.wants_more else result, view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:
         """A language model's standalone reading of a follow-up, when one is configured and its

@@ -6,8 +6,9 @@ that stands alone (used for search, shown nowhere; a rewrite that is not one lin
 follow-up's language is ignored). Offline, such a question is resolved by appending the previous
 (resolved) question, so search and the decision see its key terms, and it is answered from the
 articles the previous reply cited (the sentences around its quotes are always candidates); the
-reply keeps the new question's language and the kind of answer it asks for. A self-contained
-question ignores the context.
+reply keeps the new question's language and the kind of answer it asks for; one asking for more
+("what else?", "وغير هيك؟") is not answered with the sentences the last reply quoted. A
+self-contained question ignores the context.
 """
 
 from __future__ import annotations
@@ -41,6 +42,19 @@ _ACKNOWLEDGES = re.compile(
     normalise(r"^(?:زين|تمام|اوكي|اوك|ماشي|حلو|طيب|طب|اها|شكرا|ok|okay|alright|cool|great|nice|thanks|thx|hmm+)\s*[,،.!]*\s+"),
     re.IGNORECASE,
 )
+# A fragment asking for more than the last reply said: "what else?", "anything more", "وغير هيك؟",
+# "وتطرقوا لشو كمان؟". With terms of its own ("does russia also talk to the other parties") it asks
+# something new, which the last reply may well have quoted. ("other", "أخرى" are left out: "the other
+# sides", "أي مناطق أخرى" ask for what the same sentence may go on to say; "بعد" and "آخر" too: mostly
+# "after" and "last".)
+_ASKS_FOR_MORE = re.compile(
+    normalise(
+        r"\b(?:else|more|also|too|besides)\b"
+        r"|(?:^|\s)[وف]?(?:ال)?(?:كمان|أيضا|أيضاً|كذلك|برضه|برضو|غيره|غيرها|غيرهم)(?:\s|$|[؟?])"
+        r"|(?:^|\s)[وف]?غير (?:هيك|ذلك|هذا|هاد|كده|كذا|هذول)(?:\s|$|[؟?])"
+    ),
+    re.IGNORECASE,
+)
 CitedSpan = tuple[str, int, int]  # (article id, start, end) of a quote
 MAX_TERMS_OF_A_FRAGMENT = 2  # a question with this few key terms is a fragment when it points back
 MAX_WORDS_OF_A_CONTINUATION = 7  # a short Arabic question opening with و/ف ("وايران قالت ايه؟") continues
@@ -62,12 +76,13 @@ def turn_of(answer: Answer) -> Turn:
 
 @dataclass(frozen=True)
 class Resolved:
-    """A follow-up read with the previous turn: the text to search, the previous question and
-    the spans its reply quoted."""
+    """A follow-up read with the previous turn: the text to search, the previous question, the
+    spans its reply quoted and whether the follow-up asks for more than they said."""
 
     text: str
     previous: str
     cited: tuple[CitedSpan, ...]
+    wants_more: bool = False
 
 
 def leans_on_previous(question: str, key_terms: int) -> bool:
@@ -89,7 +104,8 @@ def resolve(question: str, key_terms: int, previous: Sequence[Turn]) -> Resolved
     if not previous or not leans_on_previous(question, key_terms):
         return None
     last = previous[-1]
-    return Resolved(f"{question.strip()} — {last.question.strip()}", last.question.strip(), last.cited)
+    wants_more = key_terms <= MAX_TERMS_OF_A_FRAGMENT and bool(_ASKS_FOR_MORE.search(normalise(question)))
+    return Resolved(f"{question.strip()} — {last.question.strip()}", last.question.strip(), last.cited, wants_more)
 
 
 def usable_condensation(text: str, language: Language) -> bool:
