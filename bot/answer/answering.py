@@ -174,7 +174,9 @@ class Answerer:
         if captions:
             named += evidence.captions_covering(asked, view, search.covering_sentences)
         result = searcher.search(searched, near, captions, named=named)
-        return asked, result.without(resolved.cited[:1]) if resolved is not None and resolved.wants_more else result, view
+        if resolved is not None and resolved.wants_more:
+            result = result.without(resolved.cited[:1])  # "what else?": not what the last reply said first
+        return asked, result, view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:
         """A language model's standalone reading of a follow-up, when one is configured and its

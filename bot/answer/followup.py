@@ -7,7 +7,7 @@ follow-up's language is ignored). Offline, such a question is resolved by append
 (resolved) question, so search and the decision see its key terms, and it is answered from the
 articles the previous reply cited (the sentences around its quotes are always candidates); the
 reply keeps the new question's language and the kind of answer it asks for; one asking for more
-("what else?", "وغير هيك؟") is not answered with the sentences the last reply quoted. A
+("what else?", "وغير هيك؟") is not answered with the sentence the last reply quoted first. A
 self-contained question ignores the context.
 """
 
