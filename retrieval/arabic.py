@@ -102,6 +102,9 @@ _DIALECT_WORDS = (
     "فاش", "ديال", "ديالو", "ديالها", "ديالهم", "تاع", "متاع", "دابا", "توا", "دركا", "دروك", "بزاف", "برشا",
     "راه", "راهي", "راهم", "كاينة", "كاينين", "كاينا", "ماشي", "غادي", "غادية", "غاديين", "باش", "هادشي",
     "هاذا", "هذاك", "واخا", "كيداير",
+    # Iraqi and Gulf: when, how much; there is, there is not (not Sudanese متين, "strong" in the standard
+    # language, nor Iraqi هواية, "a lot", a hobby)
+    "شوكت", "اشوكت", "إمته", "امته", "شكد", "اشكد", "شقد", "شكثر", "اكو", "ماكو",
 )
 # Inflections of function words and light verbs that stopwordsiso's Arabic list lacks (it has تم, لدى,
 # كان, أصبح, قام but not يتم, لديه, كانوا, أصبحت, قامت).

@@ -231,6 +231,7 @@ def test_a_question_about_a_picture_is_weighed_by_what_the_picture_shows(
         ("علاش روسيا بغات التعاون ديال ايران دابا؟", "علاش ديال دابا", "روسيا"),  # Maghrebi
         ("و قمة العشرين، غادي يمشي ليها هو؟", "غادي ليها", "قمة"),
         ("ايش بيسوون لو أحد استهدف مصالحهم؟ وروسيا عندها اتفاقيات؟", "بيسوون عندها", "مصالحهم"),  # Gulf, Levantine
+        ("اكو ناس ايرانيين بالقرم؟ شوكت وصلوا؟", "اكو شوكت", "القرم"),  # Iraqi: there is, when
     ],
 )
 def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question: str, particles: str, topic: str) -> None:
@@ -651,9 +652,14 @@ def test_a_letter_name_before_a_number_is_the_model_the_articles_write_in_latin(
 
 @pytest.mark.parametrize(
     ("question", "number", "date"),
-    [("قداش من مسيرة بعتت ايران؟", True, False), ("شحال من صاروخ؟", True, False), ("وقتاش وقعو المعاهدة؟", False, True), ("امتا زار باتروشيف طهران؟", False, True)],
+    [
+        ("قداش من مسيرة بعتت ايران؟", True, False), ("شحال من صاروخ؟", True, False), ("وقتاش وقعو المعاهدة؟", False, True),
+        ("امتا زار باتروشيف طهران؟", False, True),
+        ("شكد مسيرة رمت روسيا على كييف؟", True, False), ("باتروشيف شوكت وصل طهران؟", False, True),  # Iraqi
+        ("امته وقعوا المعاهدة؟", False, True),  # Gulf
+    ],
 )
-def test_maghrebi_question_words_ask_for_a_number_or_a_date(core_answerer: Answerer, question: str, number: bool, date: bool) -> None:
+def test_dialect_question_words_ask_for_a_number_or_a_date(core_answerer: Answerer, question: str, number: bool, date: bool) -> None:
     asked, _, _ = core_answerer.retrieve(question, "ar")
     assert (asked.wants_number, asked.wants_date) == (number, date)
 

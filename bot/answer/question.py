@@ -75,12 +75,12 @@ _AMOUNT_EN = r"(?:percentage|number|amount|share|price|cost|value|worth|volume|c
 _AMOUNT_AR = r"(?:عدد|نسبة|سعر|قيمة|تكلفة|كلفة|حجم|سعة|مقدار|مبلغ|مساحة|طول|مدة)"
 _WANTS_NUMBER = re.compile(normalise(
     rf"\bhow (?:many|much|long|old|far|big|large)\b|\bwhat(?:s|'s| is| was| were| are)?(?: the)?(?: [a-z]+){{0,2}} {_AMOUNT_EN}\b"
-    rf"|(?:^|\s)(?:كم|كام|قديش|اديش|بكم|قداش|بقداش|شحال|بشحال)(?:\s|$)|(?:^|\s)(?:ما|وما|فما)(?: هو| هي| هما)? (?:ال)?{_AMOUNT_AR}(?:\s|$)"
+    rf"|(?:^|\s)(?:كم|كام|قديش|اديش|بكم|قداش|بقداش|شحال|بشحال|شكد|اشكد|شقد|شكثر)(?:\s|$)|(?:^|\s)(?:ما|وما|فما)(?: هو| هي| هما)? (?:ال)?{_AMOUNT_AR}(?:\s|$)"
 ))
 _WANTS_DATE = re.compile(normalise(
     r"^\W*(?:and |so |but |since |until |by )?when\b|\bwhen (?:is|was|were|are|did|does|do|will|would|has|have|had|can|could)\b"
     r"|\bwhat (?:year|day|date|month|century|time)\b|\bwhich (?:year|day|date|month|century)\b"
-    r"|متى|امتى|إمتى|إيمتى|ايمتى|امتا|إمتا|وقتاش|فوقاش|أي عام|أي سنة|اي سنة|أي يوم|اي يوم|أي تاريخ|في أي قرن"
+    r"|متى|امتى|إمتى|إيمتى|ايمتى|امتا|إمتا|وقتاش|فوقاش|شوكت|امته|إمته|أي عام|أي سنة|اي سنة|أي يوم|اي يوم|أي تاريخ|في أي قرن"
 ))
 # The kind of date asked ("in which month", "what year", "في أي عام") names the answer's kind, not its
 # topic: the answer sentence holds the month, not the word "month".
