@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,6 +48,10 @@ class Span:
     @property
     def span_id(self) -> str:
         return f"{self.article_id}:{self.start}-{self.end}"
+
+    def overlaps(self, spans: Iterable[tuple[str, int, int]]) -> bool:
+        """Whether the span overlaps any of `spans` (article id, start, end)."""
+        return any(a == self.article_id and s < self.end and self.start < e for a, s, e in spans)
 
 
 @dataclass(frozen=True)

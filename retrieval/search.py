@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -415,13 +415,9 @@ class SearchResult:
     passages: tuple[RetrievedChunk, ...]
     candidates: tuple[Candidate, ...]
 
-    def without(self, spans: Collection[tuple[str, int, int]]) -> SearchResult:
+    def without(self, spans: Iterable[tuple[str, int, int]]) -> SearchResult:
         """The result without the candidates overlapping any of `spans` (article id, start, end)."""
-        kept = tuple(
-            c for c in self.candidates
-            if not any(a == c.sentence.article_id and s < c.sentence.end and c.sentence.start < e for a, s, e in spans)
-        )
-        return replace(self, candidates=kept)
+        return replace(self, candidates=tuple(c for c in self.candidates if not c.sentence.overlaps(spans)))
 
 
 def reciprocal_rank_fusion(rankings: Iterable[Sequence[str]], k: int = RRF_K) -> dict[str, float]:

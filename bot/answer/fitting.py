@@ -237,14 +237,10 @@ def observe(answerer: Answerer, items: Sequence[Item]) -> list[Observed]:
     for item in items:
         question, result, view = answerer.retrieve(item.question, item.lang)  # type: ignore[arg-type]
         rows = features(question, result, view)
-        labels = np.asarray([_holds(c.sentence, item.spans) for c in result.candidates], dtype=np.int8)
+        labels = np.asarray([c.sentence.overlaps(item.spans) for c in result.candidates], dtype=np.int8)
         contexts = {c.sentence.span_id: view.in_context(c.sentence, search) for c in result.candidates}
         observed.append(Observed(item, question, list(result.candidates), rows, labels, contexts))
     return observed
-
-
-def _holds(sentence: Sentence, spans: Sequence[tuple[str, int, int]]) -> bool:
-    return any(a == sentence.article_id and s < sentence.end and sentence.start < e for a, s, e in spans)
 
 
 # -- fitting -------------------------------------------------------------------------------------
@@ -268,7 +264,7 @@ def _ranked(params: LanguageParams, o: Observed) -> list[Ranked]:
 def _hit(chosen: Sequence[Ranked], o: Observed) -> bool:
     """Whether the quotes of the chosen sentences hold the answer."""
     quoted = quotes([r.sentence for r in chosen], o.in_context)
-    return any(_holds(q, o.item.spans) for q in quoted)
+    return any(q.overlaps(o.item.spans) for q in quoted)
 
 
 def _fit_models(observed: Sequence[Observed], limit: int) -> tuple[LanguageParams, dict[int, list[Ranked]], list[Observed]]:
