@@ -170,6 +170,12 @@ def without_clitics(token: str) -> str:
     return _CLITICS.sub("", token)
 
 
+def without_pronoun(token: str) -> frozenset[str]:
+    """A normalised token without the pronoun it may end in ("لديهما" -> لدي، لديهم; "ضدها" -> ضد);
+    some readings are no word."""
+    return frozenset(token[: -len(p)] for p in _POSSESSIVES if token.endswith(p) and len(token) > len(p) + 1)
+
+
 # Verb morphology a question adds to a word the articles use in another form: a conjunction, a dialect
 # aspect prefix (ب، ه، ح، عم's ب; MSA future س), object and subject suffixes ("وقعوها" is وقّعوا + ها).
 _CONJUNCTIONS = ("", "و", "ف")

@@ -17,6 +17,7 @@ from isnad.retrieval.arabic import (
     stopwords,
     tokens,
     verb_readings,
+    without_pronoun,
 )
 
 
@@ -123,6 +124,12 @@ def test_a_short_feminine_noun_before_a_pronoun_is_also_read_as_the_noun(possess
     """"ما مدة الشراكة" (how long is the partnership) finds "شراكة مدتها 20 عاما": the ة written ت
     before a pronoun, which the stemmer leaves on a short word."""
     assert stems(noun)[0] in readings(normalise(possessed))
+
+
+@pytest.mark.parametrize(("word", "host"), [("لديهما", "لدي"), ("ضدها", "ضد"), ("زيارته", "زيارت")])
+def test_a_word_is_read_without_the_pronoun_it_ends_in(word: str, host: str) -> None:
+    assert host in without_pronoun(normalise(word))
+    assert not without_pronoun(normalise("له"))  # nothing is left of a word that is only a pronoun's host
 
 
 @pytest.mark.parametrize(("imperfect", "perfect"), [("يتضمن", "تضمنت"), ("ويعمل", "عمل"), ("يعتزم", "اعتزم"), ("يستخدم", "استخدمت")])

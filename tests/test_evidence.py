@@ -163,6 +163,9 @@ def test_a_question_asking_for_a_person_or_a_town(core_answerer: Answerer, quest
         ("في أي مدينة أرمينية سيجري بوتين محادثاته؟", "زيارة أرمينيا في 22", False),
         # "Russia says it will not abandon Iran as it faces Israel's revenge": verbs and countries, no town
         ("which town will russia not abandon", "لن تتخلى عن إيران", False),
+        # "تمت مناقشة التصعيد … وإجراءات الرد": "was done" (تم's feminine) and "the response" (رد with
+        # its article) are common words; Israel, Iran and Damascus are the question's: no person
+        ("ما اسم الضابط الإيراني الذي قتل في الضربة الإسرائيلية على البعثة في دمشق؟", "تمت مناقشة التصعيد", False),
     ],
 )
 def test_a_sentence_names_what_the_question_does_not(core_answerer: Answerer, question: str, holding: str, named: bool) -> None:

@@ -20,7 +20,17 @@ from functools import lru_cache
 import numpy as np
 
 from isnad.bot.answer.question import Question, Term
-from isnad.retrieval.arabic import is_function_word, normalise, readings, stem, tokens, verb_readings
+from isnad.retrieval.arabic import (
+    is_function_word,
+    normalise,
+    other_inflections,
+    readings,
+    stem,
+    tokens,
+    verb_readings,
+    without_clitics,
+    without_pronoun,
+)
 from isnad.retrieval.dictionary import common_arabic_stems
 from isnad.retrieval.models import Sentence
 from isnad.retrieval.numerals import DECADE_TENS
@@ -220,16 +230,25 @@ def has_new_name(question: Question, sentence: Sentence, view: CorpusView) -> bo
 def _arabic_names(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """The words of a text that may be names, with their readings (also without a final alef of the
     accusative: "أمنياً" is أمني): Arabic, three letters or more, no function word, and naming a
-    place or reading as none of the common words, also as a verb ("تقول" is قال: `verb_readings`)."""
-    common, places = common_arabic_stems(), same_place_stems().keys()
+    place or reading as none of the common words (`_common_word`)."""
+    places = same_place_stems().keys()
     found = []
     for word in tokens(text):
         if not _ARABIC_WORD.match(word) or is_function_word(word):
             continue
         forms = readings(word) | readings(word[:-1]) if word.endswith("ا") else readings(word)
-        if forms & places or not (forms | verb_readings(word)) & common:
+        if forms & places or not _common_word(word, forms):
             found.append((word, forms))
     return tuple(found)
+
+
+def _common_word(word: str, forms: frozenset[str]) -> bool:
+    """Whether a word reads as one of the language's common words: as itself, as a verb ("تقول" is
+    قال: `verb_readings`), without its article when short ("الرد", which its stem keeps), or as a
+    function word in its other gender or before a pronoun ("تمت" is تم, "لديهما" لدى)."""
+    other_gender = other_inflections(word)
+    others = verb_readings(word) | readings(without_clitics(word)) | other_gender
+    return bool((forms | others) & common_arabic_stems()) or any(map(is_function_word, other_gender | without_pronoun(word)))
 
 
 def _type_match(question: Question, sentence: Sentence, view: CorpusView) -> tuple[float, float]:
