@@ -261,8 +261,9 @@ def _stem_term(term: str, view: CorpusView, other_readings: Iterable[str] = ()) 
 
 
 def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
-    """Stems of the question. A word the corpus never uses counts as its standard renderings when it
-    is a listed dialect word ("تلفون" ~ هاتف), else (a typo, another spelling) as its nearest corpus
+    """Stems of the question. A listed dialect word also counts as its standard renderings ("تلفون" ~
+    هاتف; "طيارات", planes, also where the corpus uses it for pilots). A word the corpus never uses
+    and no list knows (a typo, another spelling) counts as its nearest corpus
     words that are no commoner than the question's median known word: a name no article holds
     ("أردوغان") must not be found in every sentence through a word every sentence holds (ايران).
     A place counts only as its own names (تركيا as التركي, never as its neighbours تركمانستان، الدول);
@@ -277,7 +278,8 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         term = _LEADING_ARTICLE_DIGITS.sub("", stem(word))
         if is_function_word(word) or term in terms or not term:
             continue
-        terms[term] = _stem_term(term, view, readings(word) | other_inflections(word) | view.other_spellings(word))
+        standard = _standard_forms(word, view)  # a listed dialect word the corpus also uses ("طيارات": pilots, planes)
+        terms[term] = _stem_term(term, view, readings(word) | other_inflections(word) | view.other_spellings(word) | standard)
         if terms[term].strength or word.isdigit():
             continue
         if (letter := model_letter(word, following)) and view.sentence_frequency.get(letter):
@@ -285,7 +287,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         elif term in same_place_stems():  # a place is its own names or none: not another country
             if same := [f for f in same_place_stems()[term] if view.sentence_frequency.get(f)]:
                 terms[term] = _standing_for(term, same, 1.0, view)
-        elif standard := _standard_forms(word, view) or _inflected_forms(word, view) or _respelled_forms(word, view):
+        elif standard := standard or _inflected_forms(word, view) or _respelled_forms(word, view):
             terms[term] = _standing_for(term, standard, 1.0, view)
         else:
             unknown[term] = word
