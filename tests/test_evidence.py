@@ -235,6 +235,7 @@ def test_a_question_about_a_picture_is_weighed_by_what_the_picture_shows(
         ("و قمة العشرين، غادي يمشي ليها هو؟", "غادي ليها", "قمة"),
         ("ايش بيسوون لو أحد استهدف مصالحهم؟ وروسيا عندها اتفاقيات؟", "بيسوون عندها", "مصالحهم"),  # Gulf, Levantine
         ("اكو ناس ايرانيين بالقرم؟ شوكت وصلوا؟", "اكو شوكت", "القرم"),  # Iraqi: there is, when
+        ("واش روسيا غادي تخلي ايران بوحدها؟", "واش غادي بوحدها", "روسيا"),  # alone: not واحد, one
     ],
 )
 def test_dialect_question_words_are_not_terms(core_answerer: Answerer, question: str, particles: str, topic: str) -> None:
