@@ -187,6 +187,7 @@ _IMPERFECT = "يتنا"  # person prefixes of the imperfect: "تضرب" -> ضر�
 MIN_CORE = 3
 
 
+@lru_cache(maxsize=50_000)  # every Arabic question word's, for the dialect list and again for the corpus's forms
 def inflection_cores(token: str) -> frozenset[str]:
     """Readings of a normalised word without its verb affixes, and a three-letter core's imperfect:
     "وقعوها" -> وقع، يوقع; "بتضرب" -> تضرب، ضرب; "بيتهم" -> يتهم، بيت; "مضوا" -> مضي. Some readings are
