@@ -17,10 +17,8 @@ from any evaluation data:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from itertools import permutations
 from pathlib import Path
 
 from rapidfuzz import process
@@ -41,10 +39,6 @@ LONG_WORD = 8
 # A verb is listed in the past tense (وقع); its present tense adds a prefix (يوقع). Only ي: with ت
 # a past tense becomes another verb (وقع -> توقع, "expected"). A noun so prefixed is no word at all.
 IMPERFECT = ("ي",)
-# Two Arabic words are read as synonyms where at least this many English words render as both ("هرب"
-# and "فر": escape, flee); one shared English word is often another sense of it ("هرب" is also
-# smuggle, تهريب; "اعترف" is also confirm, أكد).
-MIN_SHARED_SENSES = 2
 
 
 @lru_cache(maxsize=4)
@@ -87,18 +81,6 @@ def common_arabic_stems() -> frozenset[str]:
     """The stems of the Arabic renderings in the English list: the language's common words (a word of
     an article outside them, its function words and its numbers is most likely a name)."""
     return frozenset().union(*_renderings(_entries(DICTIONARY_FILE), str.lower).values())
-
-
-@lru_cache(maxsize=1)
-def arabic_synonyms() -> dict[str, frozenset[str]]:
-    """Arabic stem -> the stems that render MIN_SHARED_SENSES or more of the same English words in
-    the English list ("هرب" -> فر، فرار: escape, flee; "اعترف" -> اقر: acknowledge, admit, confess…)."""
-    shared = Counter(pair for arabic in _renderings(_entries(DICTIONARY_FILE), str.lower).values() for pair in permutations(arabic, 2))
-    found: dict[str, set[str]] = {}
-    for (word, synonym), senses in shared.items():
-        if senses >= MIN_SHARED_SENSES:
-            found.setdefault(word, set()).add(synonym)
-    return {word: frozenset(synonyms) for word, synonyms in found.items()}
 
 
 @lru_cache(maxsize=1)

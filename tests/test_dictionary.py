@@ -8,7 +8,6 @@ from isnad.retrieval.dictionary import (
     DICTIONARY_FILE,
     IRREGULAR_FILE,
     PHRASAL_FILE,
-    arabic_synonyms,
     common_arabic_stems,
     dialect_to_standard,
     english_to_arabic,
@@ -31,14 +30,6 @@ def test_renderings_are_stems_of_content_words() -> None:
     assert stem("يوقع") in dictionary[stem("sign")]  # the present tense of a listed verb
     assert all(arabic for arabic in dictionary.values())
     assert stem("بين") not in dictionary[stem("show")]  # بيّن, written like the function word "between"
-
-
-def test_arabic_synonyms_render_two_english_words_alike() -> None:
-    """"هرب" and "فر" both render escape and flee; "تهريب" renders only smuggle, another sense of هرب."""
-    synonyms = arabic_synonyms()
-    fled = synonyms[stem("هرب")]
-    assert stem("فر") in fled and stem(normalise("تهريب")) not in fled
-    assert all(word in synonyms[synonym] for word, found in synonyms.items() for synonym in found)
 
 
 def test_a_phrase_counts_only_where_no_single_word_renders_it() -> None:

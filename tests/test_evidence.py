@@ -553,25 +553,6 @@ def test_a_dialect_word_the_corpus_uses_otherwise_also_counts_as_its_standard_ar
     assert {stem(normalise("الطيارين")), stem(normalise("طائرات"))} <= planes.forms
 
 
-def test_a_word_no_article_uses_counts_as_its_synonyms(core_answerer: Answerer) -> None:
-    """"هرب" (fled) is in no seed article; "فر", its synonym in the English list (escape, flee), is:
-    the sentence on where Assad fled holds every word of "لوين هرب الاسد؟"."""
-    asked, result, view = core_answerer.retrieve("لوين هرب الاسد؟", "ar")
-    fled = next(t for t in asked.terms if t.text == stem("هرب"))
-    assert not view.sentence_frequency.get(stem("هرب"))
-    assert fled.strength == 1.0 and stem("فر") in fled.forms
-    assad = next(c.sentence for c in result.candidates if "فر إلى موسكو" in c.sentence.text)
-    assert all(evidence._found_terms(asked, [assad], view, evidence.articles_named(asked, view)))
-
-
-def test_a_verb_is_not_read_as_the_synonyms_of_another_verb_it_contains(core_answerer: Answerer) -> None:
-    """"توعد" (threatened) without its ت is وعد (promised), whose synonym تعهد (pledged) the articles
-    use: the question's word must not count as it."""
-    asked, _, _ = core_answerer.retrieve("وبماذا توعد رئيسي؟", "ar")
-    threatened = next(t for t in asked.terms if t.text == stem(normalise("توعد")))
-    assert stem(normalise("تعهد")) not in threatened.forms
-
-
 def test_a_country_is_its_arabic_name_not_the_term_maps_neighbour(core_answerer: Answerer) -> None:
     """"china" and "india" are الصين and الهند (CLDR's names), not إيران, which the term map finds
     nearest them and every other sentence of the seed articles holds."""

@@ -31,13 +31,7 @@ from isnad.retrieval.arabic import (
     without_accents,
     without_clitics,
 )
-from isnad.retrieval.dictionary import (
-    arabic_synonyms,
-    corrected_stem,
-    dialect_to_standard,
-    english_to_arabic,
-    phrasal_to_arabic,
-)
+from isnad.retrieval.dictionary import corrected_stem, dialect_to_standard, english_to_arabic, phrasal_to_arabic
 from isnad.retrieval.models import Language
 from isnad.retrieval.numerals import number_readings
 from isnad.retrieval.places import same_place_stems
@@ -293,7 +287,7 @@ def _arabic_terms(text: str, view: CorpusView) -> list[Term]:
         elif term in same_place_stems():  # a place is its own names or none: not another country
             if same := [f for f in same_place_stems()[term] if view.sentence_frequency.get(f)]:
                 terms[term] = _standing_for(term, same, 1.0, view)
-        elif standard := standard or _inflected_forms(word, view) or _respelled_forms(word, view) or _synonyms(word, view):
+        elif standard := standard or _inflected_forms(word, view) or _respelled_forms(word, view):
             terms[term] = _standing_for(term, standard, 1.0, view)
         else:
             unknown[term] = word
@@ -338,13 +332,6 @@ def _standard_forms(word: str, view: CorpusView) -> frozenset[str]:
     if not renderings:  # "هتسيبها": سيب
         renderings = frozenset().union(*(dialect.get(core, ()) for core in inflection_cores(word)))
     return frozenset(r for r in renderings if view.sentence_frequency.get(r))
-
-
-def _synonyms(word: str, view: CorpusView) -> frozenset[str]:
-    """Stems the corpus uses of the synonyms of the word's stem ("هرب" -> فر; "اعترفت" -> اقر). Not of
-    its readings without verb affixes, which are often another word: "توعد" (threatened) read as وعد
-    (promised) would count as تعهد (pledged)."""
-    return frozenset(s for s in arabic_synonyms().get(stem(word), ()) if view.sentence_frequency.get(s))
 
 
 def _inflected_forms(word: str, view: CorpusView) -> frozenset[str]:
