@@ -82,6 +82,7 @@ def _size_mb(folder: Path) -> float:
 def measure(corpus: Path, rounds: int) -> dict:
     """All figures for one corpus, in this process."""
     from isnad.bot.answer.answering import Answerer
+    from isnad.retrieval.arabic import detect_language
     from isnad.retrieval.embedders import load_embedder
     from isnad.retrieval.search import CorpusView, HybridSearcher
     from isnad.retrieval.store import CHUNKS, SENTENCES, VectorStore
@@ -121,7 +122,7 @@ def measure(corpus: Path, rounds: int) -> dict:
         for _ in range(rounds):
             for question in questions:
                 started = time.perf_counter()
-                searcher.search(question)
+                searcher.search(question, language=detect_language(question))
                 retrieve_ms.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
                 answerer.answer(question)

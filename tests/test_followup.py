@@ -18,7 +18,7 @@ from tests.conftest import ISNAD, QUESTIONS_FILE, core_cli_env
 
 FIRST_AR = "ما مدة الشراكة الاستراتيجية بين روسيا وإيران؟"
 THEN_AR = "ومتى تم ذلك؟"  # "and when did that happen?": nothing to stand on alone ("ومتى وقعت؟" alone finds the only signing)
-THEN_EN = "and when was it signed?"
+THEN_EN = "and when did that happen?"  # as THEN_AR ("and when was it signed?" alone finds the only signing)
 SIGNED_ON = "يوم الجمعة"  # the article: the partnership was signed on Friday
 CITED = (("003_c4a9f35214ecb214", 10, 80),)  # a span the previous reply quoted
 

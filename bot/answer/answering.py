@@ -173,7 +173,7 @@ class Answerer:
         named = evidence.captions_naming(asked, view)
         if captions:
             named += evidence.captions_covering(asked, view, search.covering_sentences)
-        result = searcher.search(searched, near, captions, named=named)
+        result = searcher.search(searched, near, captions, named=named, language=detect_language(searched))
         if resolved is not None and resolved.wants_more:
             result = result.without(resolved.cited[:1])  # "what else?": not what the last reply said first
         return asked, result, view
