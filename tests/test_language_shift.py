@@ -13,6 +13,7 @@ from isnad.bot.answer import shift_fitting
 from isnad.retrieval.indexer import update_index
 from isnad.retrieval.language_shift import LanguageShift, cosine_gain, moved
 from isnad.retrieval.search import CorpusView
+from isnad.retrieval.store import SENTENCES
 from tests.conftest import core_make_settings
 
 # Written for this test, not taken from any evaluation set.
@@ -86,3 +87,19 @@ def test_an_english_question_moves_only_when_no_article_is_english(tmp_path: Pat
     update_index(mixed_settings, core_embedder, corpus)
     mixed = CorpusView.of_data_dir(mixed_settings.data_dir, mixed_settings.search.chunk_chars, core_embedder)
     assert mixed.question_vector(vector, "en") is vector  # the English article may answer it as asked
+
+
+def test_an_english_question_is_searched_moved_and_scored_as_asked(core_answerer) -> None:  # noqa: ANN001
+    """The moved vector chooses the candidates; their similarity feature is to the question as asked."""
+    question = "what did putin warn about"
+    _, result, view = core_answerer.retrieve(question, "en")
+    searcher = core_answerer._current_searcher()
+    asked = searcher.embedder.embed_query(question)
+    moved_vector = view.question_vector(asked, "en")
+    stored = searcher.store.vectors(SENTENCES, [view.versioned(c.sentence.span_id) for c in result.candidates])
+    assert len(stored) >= len(result.candidates) - 3  # all but photo captions, embedded apart
+    for candidate in result.candidates:
+        if candidate.sentence.span_id in stored:
+            assert abs(candidate.similarity - float(stored[candidate.sentence.span_id] @ asked)) < 1e-4
+    nearest = [h.span_id for h in searcher.store.query(SENTENCES, moved_vector, 5) if view.is_current(h)]
+    assert set(nearest) <= {c.sentence.span_id for c in result.candidates}
