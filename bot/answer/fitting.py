@@ -172,7 +172,7 @@ class Observed:
 
 
 # -- data ----------------------------------------------------------------------------------------
-def _split(item: dict[str, Any], splits: dict[str, list[str]] | None) -> str:
+def split_of(item: dict[str, Any], splits: dict[str, list[str]] | None) -> str:
     """"heldout" or "fit": by splits.json (XQuAD) or the item's own "split" field (golden)."""
     if splits is None:
         return "heldout" if item.get("split") == "heldout" else "fit"
@@ -194,7 +194,7 @@ def as_items(
         )
         spans = reference_spans(record, texts)[1] if kind == "answerable" else []
         key = f"{record.get('id')}:{record['lang']}"
-        items.append(Item(key, record["lang"], record["question"], kind, _split(record, splits), spans))
+        items.append(Item(key, record["lang"], record["question"], kind, split_of(record, splits), spans))
     return items
 
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from isnad.bot.answer.eval_sets import SPLITS_FILE, load_items
-from isnad.bot.answer.fitting import XQUAD
+from isnad.bot.answer.fitting import XQUAD, split_of
 from isnad.retrieval.embedders import load_embedder
 from isnad.retrieval.language_shift import SHIFT_FILE, LanguageShift, cosine_gain, mean_difference
 from isnad.settings import load_settings
@@ -34,12 +34,10 @@ def question_pairs(xquad: Path, limit: int | None) -> dict[str, list[tuple[str, 
     for item in load_items(xquad / "questions.jsonl"):
         if item.get("id") and item.get("article"):
             by_id.setdefault(item["id"], {})[item["lang"]] = item
-    pairs: dict[str, list[tuple[str, str]]] = {split: [] for split in splits}
+    pairs: dict[str, list[tuple[str, str]]] = {"fit": [], "heldout": []}
     for both in by_id.values():
         if "ar" in both and "en" in both:
-            for split, articles in splits.items():
-                if both["ar"]["article"] in articles:
-                    pairs[split].append((both["ar"]["question"], both["en"]["question"]))
+            pairs[split_of(both["ar"], splits)].append((both["ar"]["question"], both["en"]["question"]))
     return {split: found[:limit] for split, found in pairs.items()}
 
 
