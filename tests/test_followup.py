@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,24 @@ def test_a_follow_up_may_quote_the_sentences_around_the_previous_quotes(core_ans
     _, result, view = core_answerer.retrieve(THEN_EN, "en", [followup.turn_of(first)])
     around = {s.span_id for s in view.around(followup.turn_of(first).cited, FOLLOW_UP_REACH)}
     assert around and around <= {c.sentence.span_id for c in result.candidates}
+
+
+def test_the_previous_question_s_terms_are_held_around_the_previous_quotes(core_answerer: Answerer) -> None:
+    """The terms a follow-up takes from the previous question count as held by the sentences
+    around the previous reply's quotes (the conversation's topic), and only there by that token."""
+    turn = followup.turn_of(core_answerer.answer(FIRST_AR))
+    asked, result, view = core_answerer.retrieve(THEN_AR, "ar", [turn])
+    around = {s.span_id for s in view.around(turn.cited, FOLLOW_UP_REACH)}
+    assert asked.topic_spans == around and asked.topic_terms
+    assert asked.topic_terms == {t.text for t in asked.terms} - {t.text for t in core_answerer.retrieve(THEN_AR, "ar")[0].terms}
+    coverage = evidence.FEATURES.index("coverage")
+    topic_share = sum(t.weight for t in asked.terms if t.text in asked.topic_terms) / asked.total_weight
+    with_topic = evidence.features(asked, result, view)[:, coverage]
+    without = evidence.features(replace(asked, topic_spans=frozenset()), result, view)[:, coverage]
+    near = [c.sentence.span_id in around for c in result.candidates]
+    assert all(held >= topic_share - 1e-6 for held, is_near in zip(with_topic, near, strict=True) if is_near)
+    assert any(held > alone for held, alone in zip(with_topic, without, strict=True))
+    assert all(held == alone for held, alone, is_near in zip(with_topic, without, near, strict=True) if not is_near)
 
 
 @pytest.mark.parametrize("follow", [THEN_AR, THEN_EN])

@@ -167,7 +167,7 @@ class Answerer:
                 asked, searched = analyse(standalone, language, view, asks=question), standalone
             else:
                 previous = analyse(resolved.previous, detect_language(resolved.previous), view)
-                asked, searched = with_previous(alone, previous), resolved.text
+                asked, searched = with_previous(alone, previous, [s.span_id for s in near]), resolved.text
         search = self.settings.search
         near = [*near, *view.covering([(t.forms, t.weight) for t in asked.terms], search.covering_sentences, search.min_covering)]
         named = evidence.captions_naming(asked, view)

@@ -145,7 +145,9 @@ def _found_terms(
     """For each of the question's terms, whether the sentences hold it (a publisher named in the
     question is held by every sentence it published; an article it names, `articles_named`, holds
     what that gives it in every sentence; a sentence that goes on with what the one before reported,
-    "وأضاف أن…", holds that one's words too: who added it, and what about)."""
+    "وأضاف أن…", holds that one's words too: who added it, and what about; a sentence around the
+    previous reply's quotes holds the terms a follow-up took from the previous question)."""
+    in_topic = any(s.span_id in question.topic_spans for s in sentences)
     sentences = [*sentences, *(r for s in sentences for r in view.reported_in(s))]
     sentence_stems = frozenset().union(*(
         view.stems_of(s)
@@ -157,7 +159,7 @@ def _found_terms(
         frozenset().union(*(view.skeletons_of(s) | view.publisher_skeletons(s.article_id) for s in sentences))
         if any(t.skeleton for t in question.terms) else frozenset()
     )
-    return [_found(t, sentence_stems, skeletons) for t in question.terms]
+    return [(in_topic and t.text in question.topic_terms) or _found(t, sentence_stems, skeletons) for t in question.terms]
 
 
 def _coverage(question: Question, found: Sequence[bool]) -> tuple[float, float]:
@@ -177,7 +179,8 @@ def _soft_coverage(question: Question, sentence: Sentence, found: Sequence[bool]
     weights = np.asarray([t.weight for t in question.terms], dtype=np.float32)
     graded = view.soft_match(question.vectors, [sentence])
     exact = np.asarray(found, dtype=np.float32)
-    best = np.where(question.vectors.any(axis=1), graded, exact)  # names and digits match exactly
+    by_topic = np.asarray([t.text in question.topic_terms for t in question.terms]) & (exact > 0)
+    best = np.where(question.vectors.any(axis=1) & ~by_topic, graded, exact)  # names, digits and a follow-up's topic match exactly
     return float(best @ weights / weights.sum())
 
 
