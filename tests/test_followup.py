@@ -42,6 +42,10 @@ CITED = (("003_c4a9f35214ecb214", 10, 80),)  # a span the previous reply quoted
         ("تمام", 0, True),  # nothing of its own: leans as any bare word does
         ("great, when did putin visit armenia", 3, False),
         ("Which Russian official met Ahmadian in Tehran?", 4, False),
+        ("which minister travelled with the president at that time", 3, True),  # "at that time": said before
+        ("ما الذي قاله الكرملين بعد ذلك عن المحادثات؟", 3, True),  # "after that"
+        ("did russia sign deals like that with other countries", 4, True),
+        ("what did the kremlin say about the talks", 3, False),
     ],
 )
 def test_what_leans_on_the_previous_turn(question: str, key_terms: int, leans: bool) -> None:

@@ -37,6 +37,17 @@ _POINTS_BACK = re.compile(
     r"|(?:^|\s)(?:هو|هي|هم|هذا|هذه|ذلك|تلك|هناك|دي|ده|هاد|هاي)(?:\s|$|[؟?])",
     re.IGNORECASE,
 )
+# Phrases that only make sense after something said before, however many terms of its own the
+# question has: "which official arrived in tehran at that time?", "since when has moscow built ties like that?".
+_REFERS_BACK = re.compile(
+    normalise(
+        r"\b(?:at that time|at the time|by then|back then|that day|the same day|that year|like that|like this|such (?:ties|deals?|talks)"
+        r"|after that|before that|since then|the (?:same|above|latter|former))\b"
+        r"|(?:^|\s)(?:في ذلك الوقت|في الوقت نفسه|في نفس الوقت|وقتها|وقتذاك|حينها|حينذاك|انذاك|آنذاك|ساعتها|يومها|بعدها|قبلها|بعد ذلك|قبل ذلك"
+        r"|منذ ذلك الحين|زي كده|زي هيك|مثل ذلك|مثل هذا|مثل هذه|هكذا)(?:\s|$|[؟?،,])"
+    ),
+    re.IGNORECASE,
+)
 # A word that only acknowledges the last reply before the next question: "زين، وأي دولة…", "ok and when".
 _ACKNOWLEDGES = re.compile(
     normalise(r"^(?:زين|تمام|اوكي|اوك|ماشي|حلو|طيب|طب|اها|شكرا|ok|okay|alright|cool|great|nice|thanks|thx|hmm+)\s*[,،.!]*\s+"),
@@ -94,6 +105,8 @@ def leans_on_previous(question: str, key_terms: int) -> bool:
     if re.match(r"^[وف][\u0621-\u064a]", first) and (
         len(text.split()) <= MAX_WORDS_OF_A_CONTINUATION or is_function_word(first[1:])  # "وبشأن أي مناطق أخرى…"
     ):
+        return True
+    if _REFERS_BACK.search(text):
         return True
     return key_terms == 0 or (key_terms <= MAX_TERMS_OF_A_FRAGMENT and bool(_POINTS_BACK.search(text)))
 
