@@ -22,7 +22,7 @@ from isnad.bot.answer.generators import (
     quoted,
 )
 from isnad.bot.answer.prompting import Passage
-from isnad.bot.answer.question import Question, analyse, asks_about_a_picture, with_previous
+from isnad.bot.answer.question import Question, analyse, asks_about_a_picture, on_topic, with_previous
 from isnad.bot.answer.types import Answer, Citation
 from isnad.retrieval.arabic import detect_language
 from isnad.retrieval.dictionary import load_word_lists
@@ -167,7 +167,8 @@ class Answerer:
                 asked, searched = analyse(standalone, language, view, asks=question), standalone
             else:
                 previous = analyse(resolved.previous, detect_language(resolved.previous), view)
-                asked, searched = with_previous(alone, previous, [s.span_id for s in near]), resolved.text
+                asked, searched = with_previous(alone, previous), resolved.text
+            asked = on_topic(asked, alone, [s.span_id for s in near])
         search = self.settings.search
         near = [*near, *view.covering([(t.forms, t.weight) for t in asked.terms], search.covering_sentences, search.min_covering)]
         named = evidence.captions_naming(asked, view)

@@ -170,8 +170,8 @@ class Question:
     wants_name: bool
     name_is_no_country: bool  # the name asked for is a person's or a town's ("which minister", "أي مدينة")
     multi_source: bool
-    # A follow-up read with the previous question: the terms it took from that question, and the
-    # sentences around the previous reply's quotes, which hold them as the conversation's topic.
+    # A follow-up as resolved (`on_topic`): the terms beyond its own words, and the sentences around
+    # the previous reply's quotes, which hold them as the conversation's topic.
     topic_terms: frozenset[str] = frozenset()
     topic_spans: frozenset[str] = frozenset()
 
@@ -225,13 +225,10 @@ def asks_for_number_or_date(text: str) -> bool:
     return bool(_WANTS_NUMBER.search(asked) or _WANTS_DATE.search(asked))
 
 
-def with_previous(question: Question, previous: Question, around: Collection[str] = ()) -> Question:
+def with_previous(question: Question, previous: Question) -> Question:
     """A follow-up read with the previous question, analysed in its own language (an English
     question's names still match by skeleton after an Arabic follow-up): its terms join the
-    follow-up's, and count as held by the sentences `around` the previous reply's quotes (span
-    ids): "وامتى صار هالاتصال؟" after "شو طلب بوتين من كل الأطراف" is answered by the sentence
-    next to the call's, which need not repeat what Putin asked for; what is asked stays the
-    follow-up's."""
+    follow-up's; what is asked stays the follow-up's."""
     own = {t.text for t in question.terms}
     added = [t for t in previous.terms if t.text not in own]
     vectors = None
@@ -243,8 +240,19 @@ def with_previous(question: Question, previous: Question, around: Collection[str
     # words bridged into Arabic): a bare "ومتى؟" after an English question is mostly English terms.
     language = previous.language if len(added) > len(question.terms) else question.language
     return replace(
-        question, text=f"{question.text} — {previous.text}", language=language, terms=question.terms + tuple(added), vectors=vectors,
-        topic_terms=frozenset(t.text for t in added), topic_spans=frozenset(around),
+        question, text=f"{question.text} — {previous.text}", language=language, terms=question.terms + tuple(added), vectors=vectors
+    )
+
+
+def on_topic(resolved: Question, own: Question, around: Collection[str]) -> Question:
+    """A follow-up as resolved (read with the previous question, or a model's standalone rewrite),
+    whose terms beyond its `own` words count as held by the sentences `around` the previous
+    reply's quotes (span ids), the conversation's topic, whether or not they repeat them:
+    "وامتى صار هالاتصال؟" after "شو طلب بوتين من كل الأطراف" is answered by the sentence of the call,
+    which need not say what Putin asked for."""
+    words = {t.text for t in own.terms}
+    return replace(
+        resolved, topic_terms=frozenset(t.text for t in resolved.terms if t.text not in words), topic_spans=frozenset(around)
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from isnad.bot.answer.answering import Answerer
+from isnad.bot.answer.answering import FOLLOW_UP_REACH, Answerer
 from isnad.bot.answer.followup import Turn
 from isnad.bot.answer.generators import ChatModelGenerator
 from isnad.settings import LLMSettings
@@ -30,6 +30,18 @@ def test_a_follow_up_is_searched_as_the_models_standalone_question(core_seed_dir
     answer = answerer.answer(FOLLOW, context=[Turn(FIRST)])
     assert answer.resolved_question == STANDALONE and answer.language == "en"
     assert any(SIGNED_ON in c.quote for c in answer.citations)
+
+
+def test_the_rewrite_s_terms_beyond_the_follow_up_are_the_topic_of_the_previous_quotes(core_seed_dir, core_embedder) -> None:
+    """A standalone rewrite's terms that the follow-up itself lacks are the conversation's topic,
+    held by the sentences around the previous reply's quotes, as offline."""
+    answerer, _ = _answerer(core_seed_dir, core_embedder, STANDALONE)
+    cited = (("003_c4a9f35214ecb214", 10, 80),)
+    asked, _, view = answerer.retrieve(FOLLOW, "en", [Turn(FIRST, cited)])
+    alone, _, _ = answerer.retrieve(FOLLOW, "en")
+    assert asked.text == STANDALONE
+    assert asked.topic_spans == {s.span_id for s in view.around(cited, FOLLOW_UP_REACH)} != set()
+    assert asked.topic_terms == {t.text for t in asked.terms} - {t.text for t in alone.terms} != set()
 
 
 def test_a_rewrite_in_the_wrong_language_is_ignored(core_seed_dir, core_embedder) -> None:
