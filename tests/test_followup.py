@@ -46,6 +46,7 @@ CITED = (("003_c4a9f35214ecb214", 10, 80),)  # a span the previous reply quoted
         ("ما الذي قاله الكرملين بعد ذلك عن المحادثات؟", 3, True),  # "after that"
         ("did russia sign deals like that with other countries", 4, True),
         ("what did the kremlin say about the talks", 3, False),
+        ("what did putin say at the time of the signing", 3, False),  # "at the time of" names its own time
     ],
 )
 def test_what_leans_on_the_previous_turn(question: str, key_terms: int, leans: bool) -> None:

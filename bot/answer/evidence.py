@@ -146,7 +146,7 @@ def _found_terms(
     question is held by every sentence it published; an article it names, `articles_named`, holds
     what that gives it in every sentence; a sentence that goes on with what the one before reported,
     "وأضاف أن…", holds that one's words too: who added it, and what about; a sentence around the
-    previous reply's quotes holds the terms a follow-up took from the previous question)."""
+    previous reply's quotes holds the terms a follow-up's reading adds to its own words, `on_topic`)."""
     in_topic = any(s.span_id in question.topic_spans for s in sentences)
     sentences = [*sentences, *(r for s in sentences for r in view.reported_in(s))]
     sentence_stems = frozenset().union(*(

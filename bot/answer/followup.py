@@ -41,7 +41,7 @@ _POINTS_BACK = re.compile(
 # question has: "which official arrived in tehran at that time?", "since when has moscow built ties like that?".
 _REFERS_BACK = re.compile(
     normalise(
-        r"\b(?:at that time|at the time|by then|back then|that day|the same day|that year|like that|like this|such (?:ties|deals?|talks)"
+        r"\b(?:at that time|at the time(?! of)|by then|back then|that day|the same day|that year|like that|like this|such (?:ties|deals?|talks)"
         r"|after that|before that|since then|the (?:same|above|latter|former))\b"
         r"|(?:^|\s)(?:في ذلك الوقت|في الوقت نفسه|في نفس الوقت|وقتها|وقتذاك|حينها|حينذاك|انذاك|آنذاك|ساعتها|يومها|بعدها|قبلها|بعد ذلك|قبل ذلك"
         r"|منذ ذلك الحين|زي كده|زي هيك|مثل ذلك|مثل هذا|مثل هذه|هكذا)(?:\s|$|[؟?،,])"
