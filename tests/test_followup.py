@@ -116,10 +116,11 @@ def test_a_follow_up_is_decided_in_the_language_most_of_its_terms_are_in(core_an
 
 
 def test_a_follow_up_may_quote_the_sentences_around_the_previous_quotes(core_answerer: Answerer) -> None:
-    first = core_answerer.answer(FIRST_AR)
-    _, result, view = core_answerer.retrieve(THEN_EN, "en", [followup.turn_of(first)])
-    around = {s.span_id for s in view.around(followup.turn_of(first).cited, FOLLOW_UP_REACH)}
-    assert around and around <= {c.sentence.span_id for c in result.candidates}
+    turn = followup.turn_of(core_answerer.answer(FIRST_AR))
+    asked, result, view = core_answerer.retrieve(THEN_EN, "en", [turn])
+    around = {s.span_id for s in view.around(turn.cited, FOLLOW_UP_REACH)}
+    undated_quotes = {s.span_id for s in view.around(turn.cited, 0) if evidence.lacks_kind_asked(asked, s, view)}
+    assert around - undated_quotes and around - undated_quotes <= {c.sentence.span_id for c in result.candidates}
 
 
 def test_the_previous_question_s_terms_are_held_around_the_previous_quotes(core_answerer: Answerer) -> None:
@@ -138,6 +139,22 @@ def test_the_previous_question_s_terms_are_held_around_the_previous_quotes(core_
     assert all(held >= topic_share - 1e-6 for held, is_near in zip(with_topic, near, strict=True) if is_near)
     assert any(held > alone for held, alone in zip(with_topic, without, strict=True))
     assert all(held == alone for held, alone, is_near in zip(with_topic, without, near, strict=True) if not is_near)
+
+
+def test_a_follow_up_asking_when_is_not_answered_by_a_quote_without_a_date(core_answerer: Answerer) -> None:
+    """The last reply's quotes answered the last question: one holding no date does not answer
+    "and when?" (it ranks high only because the follow-up is read with that question); one that
+    holds a date may."""
+    view = core_answerer.retrieve(FIRST_AR, "ar")[2]
+    sentences = [s for s in view.articles[CITED[0][0]].sentences if s.quotable]
+    undated = next(s for s in sentences if not evidence.has_date(s))
+    dated = next(s for s in sentences if evidence.has_date(s))
+    cited = tuple((s.article_id, s.start, s.end) for s in (undated, dated))
+    _, result, _ = core_answerer.retrieve(THEN_AR, "ar", [Turn(FIRST_AR, cited)])
+    candidates = {c.sentence.span_id for c in result.candidates}
+    assert undated.span_id not in candidates and dated.span_id in candidates
+    _, asked_what, _ = core_answerer.retrieve("وماذا عن ذلك؟", "ar", [Turn(FIRST_AR, cited)])  # asks for no kind of answer
+    assert undated.span_id in {c.sentence.span_id for c in asked_what.candidates}
 
 
 @pytest.mark.parametrize("follow", [THEN_AR, THEN_EN])

@@ -177,6 +177,9 @@ class Answerer:
         result = searcher.search(searched, near, captions, named=named, language=detect_language(searched))
         if resolved is not None and resolved.wants_more:
             result = result.without(resolved.cited[:1])  # "what else?": not what the last reply said first
+        if resolved is not None:  # "and when?": not a sentence the last reply quoted that holds no date
+            lacking = [s for s in view.around(resolved.cited, 0) if evidence.lacks_kind_asked(asked, s, view)]
+            result = result.without([(s.article_id, s.start, s.end) for s in lacking])
         return asked, result, view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:

@@ -264,6 +264,11 @@ def _type_match(question: Question, sentence: Sentence, view: CorpusView) -> tup
     return (1.0, 0.0) if any(wanted) else (0.0, 1.0)
 
 
+def lacks_kind_asked(question: Question, sentence: Sentence, view: CorpusView) -> bool:
+    """The question asks for a number, a date or a name, and the sentence holds none."""
+    return bool(_type_match(question, sentence, view)[1])
+
+
 def features(question: Question, result: SearchResult, view: CorpusView) -> np.ndarray:
     """One row of `FEATURES` per candidate of `result`, in its order."""
     if not result.candidates:
