@@ -157,6 +157,16 @@ def test_a_follow_up_asking_when_is_not_answered_by_a_quote_without_a_date(core_
     assert undated.span_id in {c.sentence.span_id for c in asked_what.candidates}
 
 
+def test_a_picture_asked_about_stays_the_subject_of_its_follow_ups(core_answerer: Answerer) -> None:
+    """Photo captions are candidates for a follow-up to a question about a picture ("and when was
+    that?" after "where was the photo … taken?"), as for the question itself, and not after others."""
+    captions = {c.span_id for c in core_answerer.retrieve(FIRST_AR, "ar")[2].captions}
+    _, after_photo, _ = core_answerer.retrieve(THEN_EN, "en", [Turn("where was the photo of putin and pezeshkian taken?")])
+    _, after_text, _ = core_answerer.retrieve(THEN_EN, "en", [Turn(FIRST_AR)])
+    assert captions & {c.sentence.span_id for c in after_photo.candidates}
+    assert not captions & {c.sentence.span_id for c in after_text.candidates}
+
+
 @pytest.mark.parametrize("follow", [THEN_AR, THEN_EN])
 def test_a_follow_up_is_answered_from_the_previous_topic(core_answerer: Answerer, follow: str) -> None:
     alone = core_answerer.answer(follow)

@@ -157,7 +157,8 @@ class Answerer:
         searcher = self._current_searcher()
         alone = analyse(question, language, searcher.view)
         resolved = followup.resolve(question, sum(t.strength > 0 for t in alone.terms), context)
-        captions = asks_about_a_picture(question)
+        # a picture asked about stays the subject of its follow-ups ("and on what date was that?")
+        captions = asks_about_a_picture(question) or (resolved is not None and asks_about_a_picture(resolved.previous))
         view = searcher.view
         asked, searched, near = alone, question, []
         if resolved is not None:
