@@ -4,10 +4,13 @@
 else?" means nothing alone. With a language model configured, the model rewrites it as a question
 that stands alone (used for search, shown nowhere; a rewrite that is not one line in the
 follow-up's language is ignored). Offline, such a question is resolved by appending the previous
-(resolved) question, so search and the decision see its key terms, and it is answered from the
-articles the previous reply cited (the sentences around its quotes are always candidates); the
-reply keeps the new question's language and the kind of answer it asks for; one asking for more
-("what else?", "وغير هيك؟") is not answered with the sentence the last reply quoted first. A
+(resolved) question, so search and the decision see its key terms. It is answered from the articles
+the previous reply cited: the sentences around its quotes are always candidates (but not a quote
+lacking the date, number or name the follow-up asks for) and hold the previous question's terms as
+the conversation's topic (`question.on_topic`); a photo asked about stays the subject. A question
+saying "at that time" or "وقتها" leans on the previous turn whatever else it says. The reply keeps
+the new question's language and the kind of answer it asks for; one asking for more ("what else?",
+"وغير هيك؟") is not answered with the sentence the last reply quoted first. A
 self-contained question ignores the context.
 """
 
