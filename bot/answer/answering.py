@@ -176,11 +176,11 @@ class Answerer:
         if captions:
             named += evidence.captions_covering(asked, view, search.covering_sentences)
         result = searcher.search(searched, near, captions, named=named, language=detect_language(searched))
-        if resolved is not None and resolved.wants_more:
-            result = result.without(resolved.cited[:1])  # "what else?": not what the last reply said first
-        if resolved is not None:  # "and when?": not a sentence the last reply quoted that holds no date
-            lacking = [s for s in view.around(resolved.cited, 0) if evidence.lacks_kind_asked(asked, s, view)]
-            result = result.without([(s.article_id, s.start, s.end) for s in lacking])
+        if resolved is not None:
+            # "what else?": not what the last reply said first; "and when?": not a sentence it quoted that holds no date
+            dropped = list(resolved.cited[:1]) if resolved.wants_more else []
+            dropped += [(s.article_id, s.start, s.end) for s in view.around(resolved.cited, 0) if evidence.lacks_kind_asked(asked, s, view)]
+            result = result.without(dropped)
         return asked, result, view
 
     def _condensed(self, question: str, language: Language, previous: str) -> str:

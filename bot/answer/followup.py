@@ -36,7 +36,7 @@ _CONTINUES = re.compile(
 )
 # Words that point back at something named before.
 _POINTS_BACK = re.compile(
-    r"\b(?:it|its|they|them|their|he|him|his|she|her|there|that|this|these|those|the deal|the same)\b"
+    r"\b(?:it|its|they|them|their|he|him|his|she|her|there|that|this|these|those|the deal)\b"  # "the same": _REFERS_BACK
     r"|(?:^|\s)(?:هو|هي|هم|هذا|هذه|ذلك|تلك|هناك|دي|ده|هاد|هاي)(?:\s|$|[؟?])",
     re.IGNORECASE,
 )
