@@ -102,6 +102,7 @@ class CorpusView:
         self.sentence_frequency = Counter(term for found in self._stems.values() for term in found)
         quotable = [s for s in self._sentence_by_id.values() if s.quotable]
         self._quotable_stems = frozenset().union(*(self._stems[s.span_id] for s in quotable))
+        self._quotable_skeletons = frozenset().union(*(self._skeletons[s.span_id] for s in quotable))
         self._holding: defaultdict[str, list[str]] = defaultdict(list)  # stem -> the quotable sentences holding it
         self._article_sentences = Counter(s.article_id for s in quotable)
         self._article_frequency: dict[str, Counter[str]] = {a: Counter() for a in self.articles}  # article -> stem -> sentences
@@ -293,10 +294,13 @@ class CorpusView:
         """The photo captions of every article."""
         return self._captions
 
-    def captions_alone_holding(self, forms: Iterable[str]) -> list[Sentence]:
-        """Photo captions holding a stem no quotable sentence holds (a person named only under a picture)."""
-        unquoted = frozenset(forms) - self._quotable_stems
-        return [s for s in self._captions if unquoted & self._stems[s.span_id]] if unquoted else []
+    def captions_alone_holding(self, forms: Iterable[str], skeletons: Iterable[str] = ()) -> list[Sentence]:
+        """Photo captions holding a stem, or exactly a Latin name's consonant skeleton, that no quotable
+        sentence holds (a person named only under a picture, asked in Arabic or in English)."""
+        unquoted = (frozenset(forms) - self._quotable_stems) | (frozenset(skeletons) - self._quotable_skeletons)
+        if not unquoted:
+            return []
+        return [s for s in self._captions if unquoted & (self._stems[s.span_id] | self._skeletons[s.span_id])]
 
     def article_rarity(self, article_id: str, forms: Iterable[str]) -> float:
         """How rare a term (any of its forms) is among the quotable sentences of one article:

@@ -117,6 +117,7 @@ def test_rebuild_with_another_embedder_after_deleting_the_index(core_seed_copy, 
         ("من يصافح بوتين في الصورة التي وزعتها سبوتنيك؟", True),
         ("ما الذي حذر منه بوتين في اتصاله مع رئيسي؟", False),
         ("منو علي أكبر أحمديان؟", True),  # named only under a picture
+        ("who is Ali Akbar Ahmadian?", True),  # and so in English, by sound
     ],
 )
 def test_a_caption_is_evidence_only_for_a_question_about_a_picture_or_what_only_it_names(

@@ -204,6 +204,20 @@ def test_a_name_only_a_photo_caption_holds_brings_in_that_caption(core_answerer:
     assert evidence.captions_naming(translated, view) == []  # but a translation names no one
 
 
+def test_a_latin_name_heard_only_under_a_photo_brings_in_that_caption_when_it_holds_the_question(
+    core_answerer: Answerer,
+) -> None:
+    """An English question names the person by sound ("Ahmadian" is أحمديان, H-M-D-N); the caption
+    comes in when it holds every term the question is sure of, not when the question asks for more."""
+    named, result, view = core_answerer.retrieve("who is Ali Akbar Ahmadian?", "en")
+    captions = evidence.captions_naming(named, view)
+    assert captions and all(s.caption and "أحمديان" in s.text for s in captions)
+    assert {s.span_id for s in captions} <= {c.sentence.span_id for c in result.candidates}
+    more, _, _ = core_answerer.retrieve("What did Ahmadian tell Putin about the drones?", "en")
+    assert view.captions_alone_holding((), [t.skeleton for t in more.terms if t.skeleton])  # heard there,
+    assert evidence.captions_naming(more, view) == []  # but no caption speaks of drones
+
+
 @pytest.mark.parametrize(
     ("question", "language", "picture_word"),
     [("which landmarks does the aerial photo show", "en", "photo"), ("ما الذي تظهره الصورة الجوية للكرملين؟", "ar", "صور")],
