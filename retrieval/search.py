@@ -330,10 +330,15 @@ class CorpusView:
             return None
         return self._word_vectors(words)
 
+    def moves_questions_in(self, language: Language) -> bool:
+        """Whether a question in this language is searched with its vector moved toward Arabic: when
+        no article is in its language (only an Arabic sentence can answer it; an English page may
+        answer an English question as written) and the index has a shift for it."""
+        return language not in self._languages and self.shift.question.get(language) is not None
+
     def question_vector(self, vector: np.ndarray, language: Language) -> np.ndarray:
-        """A question's vector, moved toward Arabic when no article is in its language (only an
-        Arabic sentence can answer it; an English page may answer an English question as written)."""
-        return vector if language in self._languages else moved(vector, self.shift.question.get(language))
+        """A question's vector as it is searched with (`moves_questions_in`)."""
+        return moved(vector, self.shift.question.get(language)) if self.moves_questions_in(language) else vector
 
     @cached_property
     def _languages(self) -> frozenset[str]:
@@ -481,7 +486,7 @@ class HybridSearcher:
         fused = reciprocal_rank_fusion([dense, lexical])
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: self.settings.top_chunks]
         passages = tuple(RetrievedChunk(chunk, fused[i]) for i in best if (chunk := self.view.chunk(i)))
-        candidates = self._candidates(vector, asked, passages, near)
+        candidates = self._candidates(vector, asked, passages, near, self.view.moves_questions_in(language))
         if captions or named:
             found = [s for p in passages for s in self.view.sentences_in(p.chunk) if s.caption] if captions else []
             extra = self._embedded(asked, list({s.span_id: s for s in [*found, *named]}.values()))
@@ -504,10 +509,12 @@ class HybridSearcher:
         return tuple(Candidate(s, float(self._caption_vectors[s.span_id] @ vector)) for s in found)
 
     def _candidates(
-        self, vector: np.ndarray, asked: np.ndarray, passages: Sequence[RetrievedChunk], near: Sequence[Sentence]
+        self, vector: np.ndarray, asked: np.ndarray, passages: Sequence[RetrievedChunk], near: Sequence[Sentence],
+        shifted: bool,
     ) -> tuple[Candidate, ...]:
         """Quotable sentences of the passages, the `near` ones and the sentences nearest to
-        `vector` overall, with their similarities to `asked` (the question's own vector)."""
+        `vector` overall, with their similarities to `asked` (the question's own vector; the
+        store's similarities serve unless `vector` was moved away from it)."""
         wanted = dict.fromkeys(
             s.span_id for p in passages for s in self.view.sentences_in(p.chunk) if s.quotable
         )
@@ -519,7 +526,7 @@ class HybridSearcher:
             if self.view.is_current(h) and (s := self.view.sentence(h.span_id)) is not None and s.quotable
         }
         wanted.update(dict.fromkeys(nearest))
-        similarity = nearest if vector is asked else {}
+        similarity = {} if shifted else nearest
         missing = [self.view.versioned(i) for i in wanted if i not in similarity]
         for span_id, stored in self.store.vectors(SENTENCES, missing).items():
             similarity[span_id] = float(stored @ asked)
