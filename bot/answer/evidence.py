@@ -99,17 +99,18 @@ def captions_naming(question: Question, view: CorpusView) -> list[Sentence]:
     """Photo captions that alone hold a word of the question as it is spelled (not a translation, not
     a bare number, which names nothing: "the 2024 election" is not the photo dated 2024): whoever or
     whatever is named only under a picture can be answered from its caption. A Latin name heard in a
-    caption by its sound names it only when the caption holds all the question says for certain:
-    "who is Ali Akbar Ahmadian?", not "what did Ahmadian say to Putin?"."""
-    exact = [t.strength >= 1.0 for t in question.terms]
-    sure = [t for t, is_exact in zip(question.terms, exact, strict=True) if is_exact]
+    caption by its sound names it only when the caption holds every term the question is sure of:
+    "who is Ali Akbar Ahmadian?", not "what did Ahmadian tell Putin about the drones?"."""
+    sure = [t for t in question.terms if t.strength >= 1.0]
     spelled = view.captions_alone_holding(f for t in sure for f in t.spellings if not f.isdigit())
     heard = view.captions_alone_holding((), (t.skeleton for t in sure if t.skeleton))
-    holding_all = [
-        c for c in heard
-        if c not in spelled and all(found or not is_exact for found, is_exact in zip(_found_terms(question, [c], view, {}), exact, strict=True))
-    ]
-    return [*spelled, *holding_all]
+    return [*spelled, *(c for c in heard if c not in spelled and _holds_every_sure_term(question, c, view))]
+
+
+def _holds_every_sure_term(question: Question, sentence: Sentence, view: CorpusView) -> bool:
+    """Whether the sentence holds every term of the question not known only by its stand-ins."""
+    found = _found_terms(question, [sentence], view, {})
+    return all(held for held, term in zip(found, question.terms, strict=True) if term.strength >= 1.0)
 
 
 def captions_covering(question: Question, view: CorpusView, limit: int) -> list[Sentence]:
