@@ -297,10 +297,11 @@ class CorpusView:
     def captions_alone_holding(self, forms: Iterable[str], skeletons: Iterable[str] = ()) -> list[Sentence]:
         """Photo captions holding a stem, or exactly a Latin name's consonant skeleton, that no quotable
         sentence holds (a person named only under a picture, asked in Arabic or in English)."""
-        unquoted = (frozenset(forms) - self._quotable_stems) | (frozenset(skeletons) - self._quotable_skeletons)
-        if not unquoted:
+        unquoted = frozenset(forms) - self._quotable_stems
+        unheard = frozenset(skeletons) - self._quotable_skeletons
+        if not unquoted and not unheard:
             return []
-        return [s for s in self._captions if unquoted & (self._stems[s.span_id] | self._skeletons[s.span_id])]
+        return [s for s in self._captions if unquoted & self._stems[s.span_id] or unheard & self._skeletons[s.span_id]]
 
     def article_rarity(self, article_id: str, forms: Iterable[str]) -> float:
         """How rare a term (any of its forms) is among the quotable sentences of one article:
