@@ -116,7 +116,14 @@ _FUNCTION_INFLECTIONS = (
     # dialect "has" (عنده، عندها) and the Gulf light verb "do" (يسوي), as لديه and يقوم are
     "عنده", "عندها", "عندهم", "عندك", "عندكم", "عندنا", "عندي",
     "يسوي", "يسوو", "يسوون", "بيسوي", "بيسوو", "بيسوون", "تسوي", "بتسوي", "نسوي", "بنسوي",
+    "سوت", "سووا", "سوو", "سويت", "سوينا", "سويتوا",  # its past: "ايش سوت ايران" (what did Iran do)
 )
+# Prepositions with a pronoun ("عنها" about it, "معهم" with them, "بينهما" between them), of which
+# stopwordsiso's list holds only some (فيها، منها، عليه، لها); in normalised spelling (على is علي).
+_PRONOUN_PREPOSITIONS = ("عن", "من", "في", "علي", "الي", "ل", "ب", "مع", "عند", "لدي", "بين", "حول", "ضد", "دون", "مثل")
+_PREPOSITIONS_WITH_PRONOUN = tuple(p + s for p in _PRONOUN_PREPOSITIONS for s in (*_POSSESSIVES, "ك", "ي"))
+# Dialect personal pronouns (they, we, you): Egyptian هما، احنا، انتو; Maghrebi هوما، حنا; Levantine هني، هنن; Iraqi همه.
+_DIALECT_PRONOUNS = ("هوما", "هني", "هنن", "همه", "احنا", "إحنا", "حنا", "انتو", "انتوا", "إنتو", "انتم")
 # Chat shorthand for English function words ("abt", "bc", "wat"), and the Arabic article typed apart ("ال ٢٠ سنه").
 _CHAT_WORDS = (
     "abt", "bc", "coz", "cuz", "pls", "plz", "thx", "tho", "wat", "wht", "hows", "whens", "whys", "idk", "ur", "ya",
@@ -151,7 +158,7 @@ _CLITICS = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=\w\w)")
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Arabic and English function words, question words and words naming a source, normalised like tokens."""
-    words = stopwordsiso.stopwords(["ar", "en"]) - set(_CONTENT_WORDS) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS) | set(_CHAT_WORDS) | set(_FUNCTION_INFLECTIONS)
+    words = stopwordsiso.stopwords(["ar", "en"]) - set(_CONTENT_WORDS) | set(_QUESTION_WORDS) | set(_DIALECT_WORDS) | set(_SOURCE_WORDS) | set(_FRAMING_WORDS) | set(_CHAT_WORDS) | set(_FUNCTION_INFLECTIONS) | set(_PREPOSITIONS_WITH_PRONOUN) | set(_DIALECT_PRONOUNS)
     return frozenset(normalise(w) for w in words)
 
 

@@ -185,6 +185,13 @@ def test_a_name_spelled_with_other_long_vowels_shares_its_consonant_key() -> Non
     assert not consonant_keys(normalise("مكتبة")) & consonant_keys(normalise("كتاب"))
 
 
+def test_prepositions_with_a_pronoun_and_dialect_pronouns_are_function_words() -> None:
+    """"عم يحكي عنها" (about it), "عليهم" (on them), "هوما" (they, Maghrebi), "سوت" (did, Gulf) carry no topic."""
+    kept = stems("شو المجالات اللي عم يحكي عنها بوتين، شنو هوما الجماعات اللي كيقولو عليهم وكلاء، ايش سوت ايران", drop_stopwords=True)
+    assert not {normalise(w) for w in ("عنها", "عليهم", "هوما", "سوت")} & {normalise(w) for w in tokens(" ".join(kept))}
+    assert {stems("المجالات")[0], stems("الجماعات")[0]} <= set(kept)
+
+
 def test_news_nouns_are_not_stop_words() -> None:
     """stopwordsiso's Arabic list holds nouns news is about; a question about a ceasefire or a visit keeps them."""
     kept = stems("هل دعت روسيا الى وقف اطلاق النار خلال الزيارة", drop_stopwords=True)

@@ -499,6 +499,22 @@ def test_a_headline_named_in_the_question_is_held_by_every_sentence_of_its_artic
     assert not view.headlines_named(signed.forms)
 
 
+def test_a_question_asking_only_what_a_headline_says_does_not_name_its_article(core_answerer: Answerer) -> None:
+    """"is russia gonna abandon iran" holds nothing but the words of "Russia says it will not abandon
+    Iran…": it asks what the headline says, so only the sentence that says it ("لا ينوي التخلي عن
+    إيران") holds "abandon", and that sentence ranks first; a question that asks more of the same
+    report ("…, what did the kremlin say about israel") still names it."""
+    asked, result, view = core_answerer.retrieve("is russia gonna abandon iran", "en")
+    headline = {a for a, indexed in view.articles.items() if "abandon" in indexed.article.meta.title_en}
+    assert headline <= view.headlines_named(asked.forms) and headline
+    assert not set(evidence.articles_named(asked, view)) & headline
+    (abandon,) = (i for i, t in enumerate(asked.terms) if t.text == "abandon")
+    holding = [c.sentence for c in result.candidates if evidence._found_terms(asked, [c.sentence], view, {})[abandon]]
+    assert holding and all("التخلي" in s.text for s in holding)
+    more, _, _ = core_answerer.retrieve("in the report russia will not abandon iran, what did the kremlin say about israel", "en")
+    assert headline <= set(evidence.articles_named(more, view))
+
+
 def test_a_headline_of_two_halves_is_named_by_either_half(core_answerer: Answerer) -> None:
     """"the report on Putin's warning of catastrophic consequences" names "Putin warns of
     'catastrophic consequences'… and Israel fears Russian-Iranian cooperation" by its first half;
@@ -560,6 +576,14 @@ def test_a_dialect_word_the_corpus_lacks_counts_as_its_standard_arabic(core_answ
     dialect = [t for t in asked.terms if not view.sentence_frequency.get(t.text)]
     assert dialect and all(t.strength == 1.0 for t in dialect)
     assert any(stem(standard) in t.forms for t in dialect)
+
+
+def test_a_dialect_word_counts_as_its_standard_arabic_in_the_corpus_spelling(core_answerer: Answerer) -> None:
+    """"الامريكان" is listed as أمريكا، أمريكي; the articles spell it أميركي: that spelling counts."""
+    asked, _, view = core_answerer.retrieve("ايش سوت ايران في القرم حسب الامريكان؟", "ar")
+    (americans,) = (t for t in asked.terms if t.text == stem(normalise("الامريكان")))
+    assert not view.sentence_frequency.get(stem(normalise("أمريكي")))
+    assert americans.strength == 1.0 and americans.forms & {s for s in view.sentence_frequency if normalise("اميرك") in s}
 
 
 def test_a_dialect_word_the_corpus_uses_otherwise_also_counts_as_its_standard_arabic(core_answerer: Answerer) -> None:

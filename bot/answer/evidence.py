@@ -130,14 +130,18 @@ SOURCE_STEMS = frozenset(stem(normalise(w)) for w in ("تقرير", "تقاري�
 
 def articles_named(question: Question, view: CorpusView) -> dict[str, frozenset[str]]:
     """The articles the question names, each with what every sentence of it holds beyond its words:
-    - named by half of a headline's identifying words: the headline's words;
+    - named by half of a headline's identifying words: the headline's words, unless the question
+      asks nothing beyond them (then it asks what the headline says, not what its article says of it);
     - named by an Arabic question through a Latin-letter headline's sound ("سوبر بول" for "Super
       Bowl 50"): the question's words that name it;
     - named either way or by the publisher ("the CNBC report", "Nahj" for نهج): the words of a
       report published (`SOURCE_STEMS`), as the report a question cites is the article."""
     held: defaultdict[str, frozenset[str]] = defaultdict(frozenset)
     for article in view.headlines_named(question.forms):
-        held[article] |= view.headline_stems(article) | SOURCE_STEMS
+        headline = view.headline_stems(article)
+        if all(t.forms & headline for t in question.terms):
+            continue  # it asks what the headline says ("is russia gonna abandon iran"): the sentences must say it
+        held[article] |= headline | SOURCE_STEMS
     for article in view.articles_cited(question.forms, (t.skeleton for t in question.terms)):
         held[article] |= SOURCE_STEMS
     if question.language == "ar":

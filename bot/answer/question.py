@@ -342,12 +342,14 @@ def _standing_for(term: str, stand_ins: Iterable[str], strength: float, view: Co
 
 def _standard_forms(word: str, view: CorpusView) -> frozenset[str]:
     """Stems of a dialect word's standard renderings that the corpus uses ("بالتلفون" -> هاتف), also
-    of the word without its verb affixes."""
+    of the word without its verb affixes, or in the corpus's spelling ("الامريكان" -> أمريكي, which
+    an article writes أميركي)."""
     dialect = dialect_to_standard()
     renderings = dialect.get(word) or dialect.get(without_clitics(word))
     if not renderings:  # "هتسيبها": سيب
         renderings = frozenset().union(*(dialect.get(core, ()) for core in inflection_cores(word)))
-    return frozenset(r for r in renderings if view.sentence_frequency.get(r))
+    used = frozenset(r for r in renderings if view.sentence_frequency.get(r))
+    return used.union(*(view.other_spellings(r) for r in renderings - used))
 
 
 def _inflected_forms(word: str, view: CorpusView) -> frozenset[str]:
