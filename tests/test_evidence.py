@@ -26,6 +26,18 @@ def _ranked(article: str, start: int, score: float, text: str | None = None) -> 
 RANKED = [_ranked("a", 0, 3.0), _ranked("a", 50, 2.5), _ranked("b", 0, 1.0), _ranked("c", 0, 0.9)]
 
 
+def test_a_sentence_missing_one_of_the_rarest_terms_has_not_found_the_rarest() -> None:
+    """Two terms equally rare ("زيلينسكي", "20") and one common: holding 20 alone is not holding the rarest."""
+    terms = tuple(
+        question_module.Term(text, frozenset({text}), "", weight, 1.0, frozenset({text}))
+        for text, weight in (("zelensky", 4.0), ("20", 4.0), ("treaty", 1.0))
+    )
+    asked = question_module.Question("q", "en", terms, None, frozenset(), False, False, False, False, False)
+    assert evidence._coverage(asked, [False, True, True]) == (5 / 9, 0.0)
+    assert evidence._coverage(asked, [True, True, False]) == (8 / 9, 0.75)
+    assert evidence._coverage(asked, [True, True, True]) == (1.0, 1.0)
+
+
 def test_select_keeps_sentences_within_the_margin_of_the_best() -> None:
     assert [(r.sentence.article_id, r.sentence.start) for r in evidence.select(RANKED, 3, 1.0)] == [("a", 0), ("a", 50)]
     assert len(evidence.select(RANKED, 3, float("inf"))) == 3

@@ -47,6 +47,9 @@ CITED = (("003_c4a9f35214ecb214", 10, 80),)  # a span the previous reply quoted
         ("did russia sign deals like that with other countries", 4, True),
         ("what did the kremlin say about the talks", 3, False),
         ("what did putin say at the time of the signing", 3, False),  # "at the time of" names its own time
+        ("طب هيروح فين بدالها وامتى؟", 1, True),  # "so where will he go instead of it": the pronoun of بدالها points back
+        ("شو قال عنها بوتين", 2, True),  # "what did Putin say about it"
+        ("شو قال بوتين عن المعاهدة", 3, False),
     ],
 )
 def test_what_leans_on_the_previous_turn(question: str, key_terms: int, leans: bool) -> None:

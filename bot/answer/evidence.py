@@ -178,12 +178,15 @@ def _found_terms(
 
 
 def _coverage(question: Question, found: Sequence[bool]) -> tuple[float, float]:
-    """(weight share of the question's terms found, weight of the rarest found / of the rarest term)."""
+    """(weight share of the question's terms found, 1 − weight of the rarest term missing / of the
+    rarest term): of two equally rare terms, "زيلينسكي" and "20", a sentence holding only 20 lacks
+    one of the rarest (until session 31 the rarest found, 20, made it 1)."""
     total = question.total_weight
     if not total:
         return 0.0, 0.0
     weights = [t.weight for t, hit in zip(question.terms, found, strict=True) if hit]
-    return sum(weights) / total, max(weights, default=0.0) / max(t.weight for t in question.terms)
+    missing = [t.weight for t, hit in zip(question.terms, found, strict=True) if not hit]
+    return sum(weights) / total, 1.0 - max(missing, default=0.0) / max(t.weight for t in question.terms)
 
 
 def _soft_coverage(question: Question, sentence: Sentence, found: Sequence[bool], coverage: float, view: CorpusView) -> float:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from isnad.bot.answer.prompting import MAX_CONDENSED_CHARS
 from isnad.bot.answer.types import Answer
-from isnad.retrieval.arabic import detect_language, is_function_word, normalise
+from isnad.retrieval.arabic import detect_language, is_function_word, normalise, without_pronoun
 from isnad.retrieval.models import Language
 
 # Openings that continue a conversation: "and when…", "what about…", "ومتى…", "طيب وين…", "وشو عن…".
@@ -111,7 +111,13 @@ def leans_on_previous(question: str, key_terms: int) -> bool:
         return True
     if _REFERS_BACK.search(text):
         return True
-    return key_terms == 0 or (key_terms <= MAX_TERMS_OF_A_FRAGMENT and bool(_POINTS_BACK.search(text)))
+    return key_terms == 0 or (key_terms <= MAX_TERMS_OF_A_FRAGMENT and (bool(_POINTS_BACK.search(text)) or _holds_attached_pronoun(text)))
+
+
+def _holds_attached_pronoun(text: str) -> bool:
+    """Whether a function word of the (normalised) question carries a pronoun that points back:
+    "عنها" (about it), "بدالها" (instead of it), "فيه" (in it), as a word of its own would."""
+    return any(is_function_word(word) and any(map(is_function_word, without_pronoun(word))) for word in re.findall(r"\w+", text))
 
 
 def resolve(question: str, key_terms: int, previous: Sequence[Turn]) -> Resolved | None:
