@@ -151,6 +151,18 @@ def is_boilerplate(line: str) -> bool:
     )
 
 
+def dateline_spans(raw_text: str) -> list[tuple[int, int]]:
+    """(start, end) of each dateline ("الخميس 19 Sep / September 2024"), trimmed as a content line is:
+    page furniture, never indexed, but what says when the article was published."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", raw_text):
+        text = match.group()
+        if _DATELINE.match(_bare(text)):
+            left = len(text) - len(text.lstrip())
+            spans.append((match.start() + left, match.start() + len(text.rstrip())))
+    return spans
+
+
 def _bare(line: str) -> str:
     return line.strip().strip("\u00a0\u200f\u200e")
 

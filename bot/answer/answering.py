@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from isnad.bot.answer import chitchat, evidence, followup, messages, prompting
+from isnad.bot.answer import chitchat, evidence, followup, messages, prompting, published
 from isnad.bot.answer.decision import Decision, DecisionParams, decide
 from isnad.bot.answer.followup import Turn
 from isnad.bot.answer.generators import (
@@ -143,6 +143,8 @@ class Answerer:
         if not view.articles:
             return _declined(question, language, "no_index", clock)
         decision = decide(self.decision, asked, result, view, self.settings.search.max_citations)
+        if published.asks_when_published(question) and (dated := self._dateline_reply(question, language, asked, decision, view, clock)):
+            return replace(dated, resolved_question=asked.text) if asked.text != question else dated
         if isinstance(self.generator, ExtractiveGenerator) or decision.kind == "not_found":
             answer = self._extractive(question, language, decision, view, clock)
         else:
@@ -235,6 +237,18 @@ class Answerer:
         if language == "en" and self.settings.llm.translate_quotes:
             cited = [replace(c, translation=self._translation(c.quote)) for c in cited]
         return _reply(question, language, checked.text, cited, self.generator.name, clock, "answered")
+
+    def _dateline_reply(
+        self, question: str, language: Language, asked: Question, decision: Decision, view: CorpusView, clock: _Clock
+    ) -> Answer | None:
+        """When an article was published, from its dateline: the article the question names (by
+        publisher or headline), else the one the best passage comes from; None without a dateline."""
+        articles = list(evidence.articles_named(asked, view)) or [r.sentence.article_id for r in decision.evidence[:1]]
+        citations = self._citations([s for a in articles for s in published.datelines(view.articles[a].article)], view)
+        if not citations:
+            return None
+        text = self._extractive_generator.generate(question, language, _passages(citations))
+        return _reply(question, language, text, citations, "extractive", clock, "answered")
 
     def _small_talk(self, question: str, language: Language, clock: _Clock) -> Answer:
         """A friendly reply; a greeting suggests a question about the shortest indexed title."""
