@@ -143,9 +143,10 @@ class Answerer:
         if not view.articles:
             return _declined(question, language, "no_index", clock)
         decision = decide(self.decision, asked, result, view, self.settings.search.max_citations)
-        if published.asks_when_published(question) and (dated := self._dateline_reply(question, language, asked, decision, view, clock)):
-            return replace(dated, resolved_question=asked.text) if asked.text != question else dated
-        if isinstance(self.generator, ExtractiveGenerator) or decision.kind == "not_found":
+        dated = self._dateline_reply(question, language, asked, decision, view, clock) if published.asks_when_published(question) else None
+        if dated is not None:
+            answer = dated
+        elif isinstance(self.generator, ExtractiveGenerator) or decision.kind == "not_found":
             answer = self._extractive(question, language, decision, view, clock)
         else:
             answer = self._generated(question, language, decision, view, clock, on_text)
