@@ -56,6 +56,20 @@ def test_what_leans_on_the_previous_turn(question: str, key_terms: int, leans: b
     assert followup.leans_on_previous(question, key_terms) is leans
 
 
+@pytest.mark.parametrize(
+    ("question", "key_terms", "previous", "nothing"),
+    [
+        ("and when did that happen?", 1, [], True),
+        ("what about iran?", 1, [], True),
+        ("and when did that happen?", 1, [Turn(FIRST_AR, CITED)], False),  # it continues the partnership
+        ("so is russia actually gonna give iran s-400s?", 3, [], False),  # "so" opening a question of its own
+        ("what did they sign", 1, [], False),  # a pronoun, not an opening that continues
+    ],
+)
+def test_a_continuation_with_nothing_before_it_continues_nothing(question: str, key_terms: int, previous: list[Turn], nothing: bool) -> None:
+    assert followup.continues_nothing(question, key_terms, previous) is nothing
+
+
 def test_resolve_needs_a_previous_turn() -> None:
     assert followup.resolve(THEN_AR, 1, []) is None
     resolved = followup.resolve(THEN_AR, 1, [Turn("أ"), Turn(FIRST_AR, CITED)])

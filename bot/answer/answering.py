@@ -143,6 +143,8 @@ class Answerer:
         if not view.articles:
             return _declined(question, language, "no_index", clock)
         decision = decide(self.decision, asked, result, view, self.settings.search.max_citations)
+        if decision.kind == "answered" and followup.continues_nothing(question, sum(t.strength > 0 for t in asked.terms), context):
+            decision = replace(decision, kind="related")  # the closest passages, not an answer to a "that" nobody named
         dated = self._dateline_reply(question, language, asked, decision, view, clock) if published.asks_when_published(question) else None
         if dated is not None:
             answer = dated

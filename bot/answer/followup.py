@@ -120,6 +120,13 @@ def _holds_attached_pronoun(text: str) -> bool:
     return any(is_function_word(word) and any(map(is_function_word, without_pronoun(word))) for word in re.findall(r"\w+", text))
 
 
+def continues_nothing(question: str, key_terms: int, previous: Sequence[Turn]) -> bool:
+    """A fragment that opens as a continuation ("and when did that happen?", "what about iran?")
+    asked with no previous turn: nothing says what it continues, so nothing answers it."""
+    text = _ACKNOWLEDGES.sub("", normalise(question.strip()))
+    return not previous and key_terms <= MAX_TERMS_OF_A_FRAGMENT and bool(_CONTINUES.search(text))
+
+
 def resolve(question: str, key_terms: int, previous: Sequence[Turn]) -> Resolved | None:
     """The question read with the last turn (its resolved question and what its reply quoted),
     or None if it stands alone."""
