@@ -154,32 +154,30 @@ def is_boilerplate(line: str) -> bool:
 def dateline_spans(raw_text: str) -> list[tuple[int, int]]:
     """(start, end) of each dateline ("الخميس 19 Sep / September 2024"), trimmed as a content line is:
     page furniture, never indexed, but what says when the article was published."""
-    spans = []
-    for match in re.finditer(r"[^\n]+", raw_text):
-        text = match.group()
-        if _DATELINE.match(_bare(text)):
-            left = len(text) - len(text.lstrip())
-            spans.append((match.start() + left, match.start() + len(text.rstrip())))
-    return spans
+    return [(start, end) for text, start, end in _raw_lines(raw_text) if _DATELINE.match(_bare(text))]
 
 
 def _bare(line: str) -> str:
     return line.strip().strip("\u00a0\u200f\u200e")
 
 
+def _raw_lines(raw_text: str) -> Iterator[tuple[str, int, int]]:
+    """Each line of the raw text with the (start, end) of its content without surrounding white space."""
+    for match in re.finditer(r"[^\n]+", raw_text):
+        text = match.group()
+        yield text, match.start() + len(text) - len(text.lstrip()), match.start() + len(text.rstrip())
+
+
 def content_lines(raw_text: str) -> list[Line]:
     """Non-empty, non-boilerplate lines, trimmed of surrounding white space, as raw offsets; a line
     a photo credit follows ("سيرجي إيلنيتسكي | عبر رويترز") is that photo's caption."""
     lines: list[Line] = []
-    for match in re.finditer(r"[^\n]+", raw_text):
-        text = match.group()
+    for text, start, end in _raw_lines(raw_text):
         if _PHOTO_CREDIT.match(_bare(text)):  # page furniture, and the mark of the caption above it
             if lines:
                 lines[-1] = replace(lines[-1], caption=True)
             continue
         if not text.strip() or is_boilerplate(text):
             continue
-        left = len(text) - len(text.lstrip())
-        right = len(text.rstrip())
-        lines.append(Line(match.start() + left, match.start() + right))
+        lines.append(Line(start, end))
     return lines

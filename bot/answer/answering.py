@@ -143,7 +143,7 @@ class Answerer:
         if not view.articles:
             return _declined(question, language, "no_index", clock)
         decision = decide(self.decision, asked, result, view, self.settings.search.max_citations)
-        if decision.kind == "answered" and followup.continues_nothing(question, sum(t.strength > 0 for t in asked.terms), context):
+        if decision.kind == "answered" and followup.continues_nothing(question, asked.key_terms, context):
             decision = replace(decision, kind="related")  # the closest passages, not an answer to a "that" nobody named
         dated = self._dateline_reply(question, language, asked, decision, view, clock) if published.asks_when_published(question) else None
         if dated is not None:
@@ -161,7 +161,7 @@ class Answerer:
         result and the corpus view it came from."""
         searcher = self._current_searcher()
         alone = analyse(question, language, searcher.view)
-        resolved = followup.resolve(question, sum(t.strength > 0 for t in alone.terms), context)
+        resolved = followup.resolve(question, alone.key_terms, context)
         # a picture asked about stays the subject of its follow-ups ("and on what date was that?")
         captions = asks_about_a_picture(question) or (resolved is not None and asks_about_a_picture(resolved.previous))
         view = searcher.view

@@ -99,9 +99,14 @@ class Resolved:
     wants_more: bool = False
 
 
+def _unacknowledged(question: str) -> str:
+    """The normalised question without a word acknowledging the last reply ("ok and when" -> "and when")."""
+    return _ACKNOWLEDGES.sub("", normalise(question.strip()))
+
+
 def leans_on_previous(question: str, key_terms: int) -> bool:
     """Whether a question continues the previous turn rather than standing alone."""
-    text = _ACKNOWLEDGES.sub("", normalise(question.strip()))
+    text = _unacknowledged(question)
     if _CONTINUES.search(text):
         return True
     first = text.split()[0] if text.split() else ""
@@ -123,7 +128,7 @@ def _holds_attached_pronoun(text: str) -> bool:
 def continues_nothing(question: str, key_terms: int, previous: Sequence[Turn]) -> bool:
     """A fragment that opens as a continuation ("and when did that happen?", "what about iran?")
     asked with no previous turn: nothing says what it continues, so nothing answers it."""
-    text = _ACKNOWLEDGES.sub("", normalise(question.strip()))
+    text = _unacknowledged(question)
     return not previous and key_terms <= MAX_TERMS_OF_A_FRAGMENT and bool(_CONTINUES.search(text))
 
 

@@ -185,6 +185,11 @@ class Question:
         return frozenset().union(*(t.forms for t in self.terms))
 
     @property
+    def key_terms(self) -> int:
+        """How many of its terms the corpus holds in some form (a follow-up's fragment has few)."""
+        return sum(t.strength > 0 for t in self.terms)
+
+    @property
     def known_share(self) -> float:
         """Weighted mean strength of the terms: low for off-topic words the corpus does not hold."""
         total = self.total_weight
